@@ -1,0 +1,23 @@
+import type { TestProject } from 'vitest/node';
+import { createStack, type Stack } from '../../stack/src/index.ts';
+
+/**
+ * One stack for the whole run, on free ports with a throwaway database; suites share it and
+ * isolate themselves with unique emails, topics and ids.
+ */
+export default async function setup(project: TestProject) {
+  const stack: Stack = await createStack({
+    ephemeral: true,
+    projectDir: new URL('../fixtures/project/', import.meta.url).pathname,
+  });
+  project.provide('stack', {
+    apiUrl: stack.apiUrl,
+    dbUrl: stack.dbUrl,
+    anonKey: stack.anonKey,
+    serviceRoleKey: stack.serviceRoleKey,
+    publishableKey: stack.publishableKey,
+    secretKey: stack.secretKey,
+    jwtSecret: stack.jwtSecret,
+  });
+  return () => stack.stop();
+}
