@@ -99,7 +99,9 @@ describe('watchroom CLI', () => {
       (e: { code: number; stderr: string }) => e,
     );
     expect(result).toMatchObject({ code: 1 });
-    expect((result as { stderr: string }).stderr).toContain('supabase/migrations/20240101000000_broken.sql:2:8');
+    expect((result as { stderr: string }).stderr).toContain(
+      'supabase/migrations/20240101000000_broken.sql:2:8',
+    );
     expect((result as { stderr: string }).stderr).toContain('syntax error at or near "tabel"');
   });
 });

@@ -9,7 +9,8 @@ import { type PostgresServer, startPostgres } from '../../stack/src/postgres/ser
 import { tempProject } from '../helpers/project.ts';
 
 const migrations = {
-  '20240101000000_create_a.sql': 'create table public.a (id int primary key);\ninsert into public.a values (1);',
+  '20240101000000_create_a.sql':
+    'create table public.a (id int primary key);\ninsert into public.a values (1);',
   '20240102000000_create_b.sql': 'create table public.b (a_id int references public.a (id));',
   'README.md': 'not a migration',
   '20240103_bad-name.txt': 'ignored',
@@ -24,11 +25,16 @@ describe('an embedded database', () => {
     const second = await createStack({ projectDir, dataDir, apiPort: 0, dbPort: 0 });
     const sql = postgres(second.dbUrl, { max: 1 });
     try {
-      const history = await sql`select version, name from supabase_migrations.schema_migrations order by version`;
-      expect(history.map((r) => `${r.version}_${r.name}`)).toEqual(['20240101000000_create_a', '20240102000000_create_b']);
+      const history =
+        await sql`select version, name from supabase_migrations.schema_migrations order by version`;
+      expect(history.map((r) => `${r.version}_${r.name}`)).toEqual([
+        '20240101000000_create_a',
+        '20240102000000_create_b',
+      ]);
       // The seed ran once, on the fresh database only.
       expect(await sql`select count(*)::int as n from public.b`).toEqual([{ n: 1 }]);
-      const [roles] = await sql`select count(*)::int as n from pg_roles where rolname in ('anon', 'authenticated', 'service_role')`;
+      const [roles] =
+        await sql`select count(*)::int as n from pg_roles where rolname in ('anon', 'authenticated', 'service_role')`;
       expect(roles?.n).toBe(3);
     } finally {
       await sql.end();
@@ -43,7 +49,12 @@ describe('migrations on an existing server (DATABASE_URL)', () => {
 
   beforeAll(async () => {
     dataRoot = await mkdtemp(join(tmpdir(), 'watchroom-ext-'));
-    server = await startPostgres({ dataDir: join(dataRoot, 'db'), port: 0, password: 'postgres', durable: false });
+    server = await startPostgres({
+      dataDir: join(dataRoot, 'db'),
+      port: 0,
+      password: 'postgres',
+      durable: false,
+    });
   });
   afterAll(() => server.stop());
 

@@ -13,8 +13,18 @@ import { WatchroomError } from './errors.ts';
 
 export type JwtErrorCode = 'jwt_expired' | 'jwt_invalid';
 
+/** Why verification failed, for services (PostgREST, Realtime) that word it their own way. */
+export type JwtFailure = 'expired' | 'malformed' | 'algorithm' | 'signature' | 'no_key' | 'claims';
+
 /** A token that failed verification; `message` follows GoTrue's wording of the cause. */
-export class JwtError extends WatchroomError<JwtErrorCode> {}
+export class JwtError extends WatchroomError<JwtErrorCode> {
+  readonly reason: JwtFailure;
+
+  constructor(code: JwtErrorCode, reason: JwtFailure, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.reason = reason;
+  }
+}
 
 export type JwtClaims = JWTPayload & Record<string, unknown>;
 
@@ -31,8 +41,11 @@ export interface JwtService {
   sign(claims: JwtClaims): Promise<string>;
   /** Signs with the shared secret regardless of signing keys (API-role keys are HS256). */
   signHs256(claims: JwtClaims): Promise<string>;
-  /** Verifies signature, algorithm allow-list and `exp`; throws JwtError. */
-  verify(token: string): Promise<JwtClaims>;
+  /**
+   * Verifies signature, algorithm allow-list and `exp`/`nbf` (with `clockTolerance` seconds of
+   * skew, none by default as GoTrue); throws JwtError.
+   */
+  verify(token: string, options?: { clockTolerance?: number }): Promise<JwtClaims>;
   /** Public keys only; an HMAC secret is never published. */
   jwks(): { keys: JWK[] };
 }
@@ -60,7 +73,7 @@ export async function createJwtService(options: {
       const header = { alg: primary.alg, typ: 'JWT', ...(primary.kid ? { kid: primary.kid } : {}) };
       return new SignJWT(claims).setProtectedHeader(header).sign(primary.privateKey);
     },
-    async verify(token) {
+    async verify(token, verifyOptions) {
       try {
         const { payload } = await jwtVerify(
           token,
@@ -69,10 +82,12 @@ export async function createJwtService(options: {
             const match = publicKeys.find(
               (k) => k.alg === header.alg && (header.kid === undefined || k.kid === header.kid),
             );
-            if (!match) throw new JwtError('jwt_invalid', 'token is unverifiable: no matching signing key');
+            if (!match) {
+              throw new JwtError('jwt_invalid', 'no_key', 'token is unverifiable: no matching signing key');
+            }
             return match.key;
           },
-          { algorithms: ALLOWED_ALGORITHMS },
+          { algorithms: ALLOWED_ALGORITHMS, clockTolerance: verifyOptions?.clockTolerance ?? 0 },
         );
         return payload as JwtClaims;
       } catch (error) {
@@ -86,20 +101,28 @@ export async function createJwtService(options: {
 function toJwtError(error: unknown): JwtError {
   if (error instanceof JwtError) return error;
   if (error instanceof joseErrors.JWTExpired) {
-    return new JwtError('jwt_expired', 'token has invalid claims: token is expired', { cause: error });
+    return new JwtError('jwt_expired', 'expired', 'token has invalid claims: token is expired', {
+      cause: error,
+    });
   }
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
-    return new JwtError('jwt_invalid', 'token signature is invalid: signature is invalid', { cause: error });
+    return new JwtError('jwt_invalid', 'signature', 'token signature is invalid: signature is invalid', {
+      cause: error,
+    });
   }
   if (error instanceof joseErrors.JOSEAlgNotAllowed || error instanceof joseErrors.JOSENotSupported) {
-    return new JwtError('jwt_invalid', 'token is unverifiable: signing method is not allowed', {
+    return new JwtError('jwt_invalid', 'algorithm', 'token is unverifiable: signing method is not allowed', {
       cause: error,
     });
   }
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
-    return new JwtError('jwt_invalid', `token has invalid claims: ${error.message}`, { cause: error });
+    return new JwtError('jwt_invalid', 'claims', `token has invalid claims: ${error.message}`, {
+      cause: error,
+    });
   }
-  return new JwtError('jwt_invalid', 'token is malformed: could not parse token', { cause: error });
+  return new JwtError('jwt_invalid', 'malformed', 'token is malformed: could not parse token', {
+    cause: error,
+  });
 }
 
 /**

@@ -32,7 +32,7 @@ describe('JwtService', () => {
 
   it('signs with an asymmetric key when configured and publishes only its public part', async () => {
     const { loadSigningKeys } = await import('./jwt.ts');
-    const { writeFile, mkdtemp } = await import('node:fs/promises');
+    const { writeFile, mkdtemp, rm } = await import('node:fs/promises');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
     const dir = await mkdtemp(join(tmpdir(), 'keys-'));

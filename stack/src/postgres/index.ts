@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import postgres, { type Sql } from 'postgres';
+import { errorMessage, WatchroomError } from '../lib/errors.ts';
 import { type Logger, silentLogger } from '../lib/logger.ts';
 import { bootstrapPlatform } from './bootstrap/index.ts';
 import { applyMigrations } from './migrations.ts';
@@ -43,12 +44,48 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     });
   }
   const url = options.url ?? (server as PostgresServer).url;
+  if (options.url) await checkExternalServer(options.url, options.logger ?? silentLogger);
   return {
     url,
     urlFor: (role) => withCredentials(url, role, options.password),
     serverPid: server?.pid,
     stop: async () => server?.stop(),
   };
+}
+
+export class DatabaseUnsupportedError extends WatchroomError<
+  'database_unsupported' | 'database_unreachable'
+> {}
+
+/** An existing server must be new enough for the bootstrap; Realtime needs logical decoding. */
+async function checkExternalServer(url: string, logger: Logger): Promise<void> {
+  const sql = connect(url);
+  try {
+    const [row] = await sql<{ version: number; wal_level: string }[]>`
+      select current_setting('server_version_num')::int as version, current_setting('wal_level') as wal_level`;
+    if (!row || row.version < 150000) {
+      throw new DatabaseUnsupportedError(
+        'database_unsupported',
+        `DATABASE_URL points at PostgreSQL ${row ? Math.floor(row.version / 10000) : '?'}; 15 or newer is required`,
+      );
+    }
+    if (row.wal_level !== 'logical') {
+      logger.warn(
+        `DATABASE_URL server has wal_level=${row.wal_level}; Realtime postgres_changes need wal_level=logical`,
+      );
+    }
+  } catch (error) {
+    if (error instanceof DatabaseUnsupportedError) throw error;
+    throw new DatabaseUnsupportedError(
+      'database_unreachable',
+      `cannot connect to DATABASE_URL: ${errorMessage(error)}`,
+      {
+        cause: error,
+      },
+    );
+  } finally {
+    await sql.end();
+  }
 }
 
 export interface PrepareOptions {

@@ -1,0 +1,69 @@
+import { type JwtClaims, JwtError, type JwtService } from '../lib/jwt.ts';
+import { PostgrestError } from './errors.ts';
+
+/** Who a request runs as: the database role and the claims `request.jwt.claims` carries. */
+export interface RequestIdentity {
+  readonly role: string;
+  readonly claims: JwtClaims;
+  /** Anything but the anonymous role: decides 401 vs 403 for a missing privilege. */
+  readonly authenticated: boolean;
+}
+
+/** PostgREST accepts tokens up to this many seconds past `exp` (clock skew). */
+const CLOCK_SKEW_SECONDS = 30;
+
+/**
+ * PostgREST's authentication step: no token means the anonymous role; a token must verify
+ * and its `role` claim becomes the database role.
+ */
+export async function identify(
+  authorization: string | null,
+  jwt: JwtService,
+  anonRole: string,
+): Promise<RequestIdentity> {
+  const match = authorization ? /^bearer\s*(.*)$/i.exec(authorization.trim()) : null;
+  if (!match) return { role: anonRole, claims: { role: anonRole }, authenticated: false };
+  const token = (match[1] ?? '').trim();
+  if (!token) throw jwtError('PGRST301', 'Empty JWT is sent in Authorization header');
+  const parts = token.split('.').length;
+  if (parts !== 3) throw jwtError('PGRST301', `Expected 3 parts in JWT; got ${parts}`);
+
+  let claims: JwtClaims;
+  try {
+    claims = await jwt.verify(token, { clockTolerance: CLOCK_SKEW_SECONDS });
+  } catch (error) {
+    if (!(error instanceof JwtError)) throw error;
+    throw fromJwtError(error);
+  }
+  if (claims.role !== undefined && typeof claims.role !== 'string') {
+    throw jwtError('PGRST303', 'Parsing claims failed');
+  }
+  const role = (claims.role as string | undefined) ?? anonRole;
+  return { role, claims: { ...claims, role }, authenticated: role !== anonRole };
+}
+
+function fromJwtError(error: JwtError): PostgrestError {
+  switch (error.reason) {
+    case 'expired':
+      return jwtError('PGRST303', 'JWT expired');
+    case 'algorithm':
+      return jwtError('PGRST301', 'Wrong or unsupported encoding algorithm');
+    case 'no_key':
+      return jwtError('PGRST301', 'No suitable key or wrong key type');
+    case 'claims':
+      return jwtError(
+        'PGRST303',
+        /nbf|not active/i.test(error.message) ? 'JWT not yet valid' : 'Parsing claims failed',
+      );
+    case 'signature':
+    case 'malformed':
+      return jwtError('PGRST301', 'JWT cryptographic operation failed');
+  }
+}
+
+/** 401 with the WWW-Authenticate header PostgREST sends for token errors. */
+function jwtError(code: 'PGRST301' | 'PGRST303', message: string): PostgrestError {
+  return new PostgrestError(401, code, message, {
+    headers: { 'WWW-Authenticate': `Bearer error="invalid_token", error_description="${message}"` },
+  });
+}
