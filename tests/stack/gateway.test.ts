@@ -1,6 +1,6 @@
 import { request } from 'node:http';
-import { createClient } from '@supabase/supabase-js';
 import { describe, expect, inject, it } from 'vitest';
+import { supabaseClient } from '../helpers/clients.ts';
 
 const stack = inject('stack');
 const port = new URL(stack.apiUrl).port;
@@ -39,16 +39,14 @@ describe('gateway on a real stack', () => {
   });
 
   it('serves Auth through supabase-js with the opaque secret key mapped to service_role', async () => {
-    const admin = createClient(stack.apiUrl, stack.secretKey, {
-      auth: { persistSession: false, autoRefreshToken: false },
-    });
+    const admin = supabaseClient('secret');
     const { data, error } = await admin.auth.admin.listUsers({ page: 1, perPage: 1 });
     expect(error).toBeNull();
     expect(Array.isArray(data.users)).toBe(true);
   });
 
   it('answers 501 JSON for services that are not in the stack yet, through supabase-js too', async () => {
-    const supabase = createClient(stack.apiUrl, stack.anonKey, { auth: { persistSession: false } });
+    const supabase = supabaseClient('anon');
     const { error, status } = await supabase.from('anything').select('*');
     expect(status).toBe(501);
     expect(error?.message).toContain('/rest/v1');

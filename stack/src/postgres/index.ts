@@ -104,12 +104,19 @@ export interface PrepareOptions {
  */
 export async function prepareDatabase(url: string, options: PrepareOptions): Promise<void> {
   const logger = options.logger ?? silentLogger;
-  const sql = connect(url);
+  const bootstrap = connect(url);
   try {
-    await bootstrapPlatform(sql, {
+    await bootstrapPlatform(bootstrap, {
       rolePassword: options.password,
       autoExposeNewTables: options.autoExposeNewTables,
     });
+  } finally {
+    await bootstrap.end();
+  }
+  // New sessions: the bootstrap set role-level search_paths (`extensions` for unqualified
+  // crypt()/gen_salt() in seeds) that only connections opened afterwards pick up.
+  const sql = connect(url);
+  try {
     if (options.migrations) {
       await applyMigrations(sql, join(options.supabaseDir, 'migrations'), {
         logger,
@@ -117,10 +124,7 @@ export async function prepareDatabase(url: string, options: PrepareOptions): Pro
       });
     }
     if (options.seedPaths) {
-      await applySeeds(sql, options.supabaseDir, options.seedPaths, {
-        logger,
-        projectRoot: options.projectRoot,
-      });
+      await applySeeds(sql, options.supabaseDir, options.seedPaths, { logger, projectRoot: options.projectRoot });
     }
     // Whatever caches a schema (REST) rebuilds now, as after `supabase db reset`.
     await sql`select pg_notify('pgrst', 'reload schema')`;
