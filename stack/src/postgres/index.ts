@@ -124,7 +124,10 @@ export async function prepareDatabase(url: string, options: PrepareOptions): Pro
       });
     }
     if (options.seedPaths) {
-      await applySeeds(sql, options.supabaseDir, options.seedPaths, { logger, projectRoot: options.projectRoot });
+      await applySeeds(sql, options.supabaseDir, options.seedPaths, {
+        logger,
+        projectRoot: options.projectRoot,
+      });
     }
     // Whatever caches a schema (REST) rebuilds now, as after `supabase db reset`.
     await sql`select pg_notify('pgrst', 'reload schema')`;
