@@ -80,7 +80,9 @@ export async function listMigrations(
     throw error;
   }
   const files: MigrationFile[] = [];
-  for (const entry of entries.filter((e) => e.isFile()).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  // Dotfiles (.gitkeep) are not migrations anyone meant to write; skip them silently.
+  const candidates = entries.filter((e) => e.isFile() && !e.name.startsWith('.'));
+  for (const entry of candidates.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const match = MIGRATION_FILE.exec(entry.name);
     if (!match?.[1] || match[2] === undefined) {
       logger.warn(
