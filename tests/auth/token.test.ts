@@ -23,7 +23,11 @@ describe('signInWithPassword (grant_type=password)', () => {
     expect(data.session?.refresh_token).toMatch(/^[a-z0-9]{12}$/);
     const claims = claimsOf(data.session?.access_token ?? '');
     expect(claims.session_id).not.toBe(claimsOf(first.access_token).session_id);
-    expect(claims.amr).toEqual([{ method: 'password', timestamp: claims.iat }]);
+    // amr records when the sign-in happened, iat when the token was minted: a second may pass.
+    expect(claims.amr).toEqual([{ method: 'password', timestamp: expect.any(Number) }]);
+    const amrAt = (claims.amr as { timestamp: number }[])[0]?.timestamp ?? 0;
+    expect((claims.iat as number) - amrAt).toBeGreaterThanOrEqual(0);
+    expect((claims.iat as number) - amrAt).toBeLessThanOrEqual(1);
     expect(Date.parse(data.user?.last_sign_in_at ?? '')).toBeGreaterThanOrEqual(
       Date.parse(first.user.last_sign_in_at ?? ''),
     );
