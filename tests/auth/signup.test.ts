@@ -112,11 +112,15 @@ describe('signUp with email and password (autoconfirm on)', () => {
       phone: '',
       role: 'authenticated',
       aal: 'aal1',
-      amr: [{ method: 'password', timestamp: claims.iat }],
+      amr: [{ method: 'password', timestamp: expect.any(Number) }],
       session_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       is_anonymous: false,
     });
     expect(Number(claims.exp) - Number(claims.iat)).toBe(3600);
+    // amr records when the sign-up happened, iat when the token was minted: a second may pass.
+    const amrAt = (claims.amr as { timestamp: number }[])[0]?.timestamp ?? 0;
+    expect(Number(claims.iat) - amrAt).toBeGreaterThanOrEqual(0);
+    expect(Number(claims.iat) - amrAt).toBeLessThanOrEqual(1);
   });
 
   it('stores the address lower-cased', async () => {
