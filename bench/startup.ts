@@ -7,9 +7,8 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { cpus } from 'node:os';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStack } from '../stack/src/index.ts';
 import { startPostgres } from '../stack/src/postgres/server.ts';
@@ -99,10 +98,11 @@ await measure('watchroom start (CLI process to status block), warm', () => time(
 await rm(join(warmPg, '..'), { recursive: true, force: true });
 await rm(join(warmStack, '..'), { recursive: true, force: true });
 
-console.log(`\nStartup to ready — ${RUNS} runs each, ${cpus().length} cores, Node ${process.version}\n`);
-console.log('| what | runs | min | p50 (median) | p99 | max |');
-console.log('|---|---|---|---|---|---|');
+const out = (line: string) => process.stdout.write(`${line}\n`);
+out(`\nStartup to ready — ${RUNS} runs each, ${cpus().length} cores, Node ${process.version}\n`);
+out('| what | runs | min | p50 (median) | p99 | max |');
+out('|---|---|---|---|---|---|');
 for (const row of rows) {
   const s = summarize(row.samples);
-  console.log(`| ${row.name} | ${s.n} | ${ms(s.min)} | ${ms(s.p50)} | ${ms(s.p99)} | ${ms(s.max)} |`);
+  out(`| ${row.name} | ${s.n} | ${ms(s.min)} | ${ms(s.p50)} | ${ms(s.p99)} | ${ms(s.max)} |`);
 }

@@ -11,6 +11,11 @@ export type { AuthConfig } from './auth/config.ts';
 export { type StackOptions, stackOptionsFromEnv } from './config.ts';
 export { isWatchroomError, WatchroomError } from './lib/errors.ts';
 export { createLogger, type Logger } from './lib/logger.ts';
-export { BootstrapError, DatabaseUnsupportedError, MigrationError, PostgresStartError } from './postgres/index.ts';
+export {
+  BootstrapError,
+  DatabaseUnsupportedError,
+  MigrationError,
+  PostgresStartError,
+} from './postgres/index.ts';
 export { ConfigError } from './project-config.ts';
 export { createStack, type Stack } from './stack.ts';

@@ -38,10 +38,9 @@ describe('JwtService', () => {
     const dir = await mkdtemp(join(tmpdir(), 'keys-'));
     const file = join(dir, 'signing_keys.json');
     await writeFile(file, JSON.stringify([await generateSigningJwk('key-1')]));
-    const jwt = await createJwtService({
-      secret: DEFAULT_JWT_SECRET,
-      signingKeys: await loadSigningKeys(file),
-    });
+    const signingKeys = await loadSigningKeys(file);
+    await rm(dir, { recursive: true, force: true });
+    const jwt = await createJwtService({ secret: DEFAULT_JWT_SECRET, signingKeys });
     const token = await jwt.sign({ sub: 'u', role: 'authenticated' });
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'ES256', kid: 'key-1', typ: 'JWT' });
     expect(decodeJwt(token).sub).toBe('u');
