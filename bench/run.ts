@@ -1,7 +1,7 @@
 /** `npm run bench`: every benchmark in turn, each printing its own markdown table. */
 import { spawnSync } from 'node:child_process';
 
-const BENCHMARKS = ['startup.ts'];
+const BENCHMARKS = ['startup.ts', 'rest.ts'];
 
 for (const file of BENCHMARKS) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', new URL(file, import.meta.url).pathname], {

@@ -19,6 +19,7 @@ import {
 import { silentLogger } from './lib/logger.ts';
 import { type Database, openDatabase, prepareDatabase } from './postgres/index.ts';
 import { readProjectConfig } from './project-config.ts';
+import { createRestPool, createRestService } from './rest/index.ts';
 
 export interface Stack {
   /** Gateway URL, what supabase-js is created with: `http://127.0.0.1:<port>`. */
@@ -104,7 +105,29 @@ export async function createStack(options: StackOptions = {}): Promise<Stack> {
       enforceApiKey: options.enforceApiKey ?? true,
       onError: (error, service) => logger.error(`${service}: ${errorMessage(error)}`),
     });
-    cleanups.push(() => gateway.close());
+    // Registered now so a failure below still closes it; moved last once services are up, so
+    // stop() closes the door before it ends the pools requests run on.
+    const closeGateway = () => gateway.close();
+    cleanups.push(closeGateway);
+
+    if (project.api.enabled) {
+      const restDb = createRestPool(db.urlFor('authenticator'));
+      cleanups.push(() => restDb.end({ timeout: 5 }));
+      const rest = await createRestService({
+        db: restDb,
+        jwt,
+        config: {
+          schemas: project.api.schemas,
+          extraSearchPath: project.api.extra_search_path,
+          maxRows: project.api.max_rows,
+          anonRole: 'anon',
+          maxBodyBytes: 10 * 1024 * 1024,
+        },
+        logger: logger.child('rest'),
+      });
+      cleanups.push(() => rest.close());
+      services.rest = rest;
+    }
 
     if (project.auth.enabled) {
       const authDb = postgres(db.urlFor('supabase_auth_admin'), {
@@ -120,6 +143,9 @@ export async function createStack(options: StackOptions = {}): Promise<Stack> {
         logger: logger.child('auth'),
       });
     }
+
+    cleanups.splice(cleanups.indexOf(closeGateway), 1);
+    cleanups.push(closeGateway);
 
     let stopping: Promise<void> | undefined;
     return {

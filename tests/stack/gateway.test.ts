@@ -47,9 +47,14 @@ describe('gateway on a real stack', () => {
 
   it('answers 501 JSON for services that are not in the stack yet, through supabase-js too', async () => {
     const supabase = supabaseClient('anon');
-    const { error, status } = await supabase.from('anything').select('*');
-    expect(status).toBe(501);
-    expect(error?.message).toContain('/rest/v1');
+    const { error } = await supabase.functions.invoke('anything');
+    expect(error?.name).toBe('FunctionsHttpError');
+    const response = (error as { context?: Response } | null)?.context;
+    expect(response?.status).toBe(501);
+    expect(await response?.json()).toMatchObject({
+      code: 'not_implemented',
+      message: expect.stringContaining('/functions/v1'),
+    });
     expect(await upgradeStatus(`/realtime/v1/websocket?apikey=${stack.anonKey}&vsn=1.0.0`)).toBe(501);
   });
 

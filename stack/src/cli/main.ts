@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { errorMessage, isWatchroomError } from '../lib/errors.ts';
 import { createLogger } from '../lib/logger.ts';
 import { type CommandContext, dbReset, start, status, stop } from './commands.ts';
+import { genTypes } from './gen-types.ts';
 
 const USAGE = `Usage: watchroom <command> [--workdir <dir>] [--debug]
 
@@ -12,6 +13,8 @@ Commands:
   status     Show URLs and keys of the running stack
   stop       Stop the running stack
   db reset   Drop the database and re-apply bootstrap, migrations and seed
+  gen types  Print the TypeScript Database type of the schema (--schema s, repeatable;
+             default: [api] schemas), as \`supabase gen types typescript --local\` does
 
 Environment: DATABASE_URL, WATCHROOM_API_PORT, WATCHROOM_DB_PORT, WATCHROOM_DATA_DIR,
              WATCHROOM_JWT_SECRET, WATCHROOM_ENFORCE_APIKEY`;
@@ -32,6 +35,8 @@ export async function main(argv: string[]): Promise<number> {
       workdir: { type: 'string' },
       debug: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      schema: { type: 'string', multiple: true },
+      local: { type: 'boolean' },
     },
   });
   const command = positionals.join(' ');
@@ -54,6 +59,12 @@ export async function main(argv: string[]): Promise<number> {
       return stop(ctx);
     case 'db reset':
       return dbReset(ctx);
+    case 'gen types':
+    case 'gen types typescript':
+      return genTypes(
+        ctx,
+        (values.schema ?? []).flatMap((s) => s.split(',')),
+      );
     default:
       process.stderr.write(`unknown command: ${command}\n\n${USAGE}\n`);
       return 2;

@@ -67,3 +67,32 @@ function jwtError(code: 'PGRST301' | 'PGRST303', message: string): PostgrestErro
     headers: { 'WWW-Authenticate': `Bearer error="invalid_token", error_description="${message}"` },
   });
 }
+
+/**
+ * `identify` with a bounded cache of verified tokens: a client sends the same token with every
+ * request, and HMAC verification is the costliest step of a small read. An entry lives until
+ * the token's `exp` (plus PostgREST's skew), at most five minutes; failures are never cached.
+ */
+export function createIdentifier(
+  jwt: JwtService,
+  anonRole: string,
+  options: { size?: number; now?: () => number } = {},
+): (authorization: string | null) => Promise<RequestIdentity> {
+  const size = options.size ?? 1000;
+  const now = options.now ?? Date.now;
+  const cache = new Map<string, { identity: RequestIdentity; until: number }>();
+  return async (authorization) => {
+    if (!authorization) return identify(authorization, jwt, anonRole);
+    const hit = cache.get(authorization);
+    if (hit && hit.until > now()) return hit.identity;
+    if (hit) cache.delete(authorization);
+    const identity = await identify(authorization, jwt, anonRole);
+    const exp =
+      typeof identity.claims.exp === 'number'
+        ? identity.claims.exp * 1000 + CLOCK_SKEW_SECONDS * 1000
+        : Infinity;
+    cache.set(authorization, { identity, until: Math.min(exp, now() + 5 * 60_000) });
+    if (cache.size > size) cache.delete(cache.keys().next().value as string);
+    return identity;
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * REST benchmark: the same two queries through supabase-js against our `/rest/v1` and issued
+ * directly with postgres.js, side by side in one run on one throwaway stack:
+ *   1. a primary-key select;
+ *   2. a 20-row page with one embedded (many-to-one) relation.
+ *
+ * Run: npm run bench:rest   (env REQUESTS per scenario, default 4000; CONCURRENCY, default 16)
+ */
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from '@supabase/supabase-js';
+import postgres from 'postgres';
+import ws from 'ws';
+import { tempProject } from '../tests/helpers/project.ts';
+import { runLoad } from './load.ts';
+import { startServerProcess } from './server-process.ts';
+import { percentile } from './stats.ts';
+
+const REQUESTS = Number(process.env.REQUESTS ?? 4000);
+const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16);
+const ITEMS = 20_000;
+
+const projectDir = await tempProject({
+  migrations: {
+    '20240101000000_bench.sql': `
+      create table public.owners (id int primary key, name text not null);
+      create table public.items (id int primary key, owner_id int not null references public.owners, title text not null, score numeric);
+      insert into public.owners select g, 'owner ' || g from generate_series(1, 1000) g;
+      insert into public.items select g, 1 + g % 1000, 'item ' || g, g * 1.5 from generate_series(1, ${ITEMS}) g;
+      analyze public.owners; analyze public.items;`,
+  },
+});
+const dataRoot = await mkdtemp(join(tmpdir(), 'watchroom-bench-'));
+const stack = await startServerProcess(projectDir, join(dataRoot, 'db'));
+const supabase = createClient(stack.apiUrl, stack.anonKey, {
+  auth: { persistSession: false, autoRefreshToken: false },
+  realtime: { transport: ws as never },
+});
+const sql = postgres(stack.dbUrl, { max: CONCURRENCY });
+const id = (i: number) => 1 + ((i * 7919) % ITEMS);
+const offset = (i: number) => (i * 37) % (ITEMS - 20);
+
+const scenarios: {
+  name: string;
+  rest: (i: number) => Promise<unknown>;
+  direct: (i: number) => Promise<unknown>;
+}[] = [
+  {
+    name: 'primary-key select',
+    rest: async (i) => {
+      const { data, error } = await supabase.from('items').select('*').eq('id', id(i));
+      if (error || data?.length !== 1) throw new Error(`rest: ${error?.message ?? 'wrong row count'}`);
+    },
+    direct: async (i) => {
+      const rows = await sql`select * from public.items where id = ${id(i)}`;
+      if (rows.length !== 1) throw new Error('direct: wrong row count');
+    },
+  },
+  {
+    name: '20 rows + embedded owner',
+    rest: async (i) => {
+      const { data, error } = await supabase
+        .from('items')
+        .select('id, title, score, owner:owners(name)')
+        .order('id')
+        .range(offset(i), offset(i) + 19);
+      if (error || data?.length !== 20) throw new Error(`rest: ${error?.message ?? 'wrong row count'}`);
+    },
+    direct: async (i) => {
+      const rows = await sql`
+        select i.id, i.title, i.score, json_build_object('name', o.name) as owner
+        from public.items i join public.owners o on o.id = i.owner_id
+        order by i.id limit 20 offset ${offset(i)}`;
+      if (rows.length !== 20) throw new Error('direct: wrong row count');
+    },
+  },
+];
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const f = (n: number) => n.toFixed(2);
+out(
+  `\nREST vs direct SQL — ${REQUESTS} requests per cell, concurrency ${CONCURRENCY}, ${cpus().length} cores, Node ${process.version}\n`,
+);
+out('| query | path | req/s | p50 ms | p99 ms |');
+out('|---|---|---|---|---|');
+const ratios: string[] = [];
+for (const scenario of scenarios) {
+  const options = { total: REQUESTS, concurrency: CONCURRENCY, warmup: 200 };
+  const direct = await runLoad(scenario.direct, options);
+  const rest = await runLoad(scenario.rest, options);
+  for (const [path, r] of [
+    ['direct SQL (postgres.js)', direct],
+    ['supabase-js → /rest/v1', rest],
+  ] as const) {
+    out(
+      `| ${scenario.name} | ${path} | ${r.perSecond.toFixed(0)} | ${f(percentile(r.latencies, 50))} | ${f(percentile(r.latencies, 99))} |`,
+    );
+  }
+  ratios.push(
+    `${scenario.name}: REST p50 is ${f(percentile(rest.latencies, 50) / percentile(direct.latencies, 50))}× direct, throughput ${f(direct.perSecond / rest.perSecond)}× lower`,
+  );
+}
+out('');
+for (const line of ratios) out(`- ${line}`);
+
+await sql.end();
+await stack.stop();
+await rm(dataRoot, { recursive: true, force: true });
+await rm(projectDir, { recursive: true, force: true });

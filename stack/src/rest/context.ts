@@ -1,0 +1,52 @@
+import type { Sql } from 'postgres';
+import type { JwtService } from '../lib/jwt.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Preferences, QueryRequest } from './ast.ts';
+import type { CacheState } from './cache-holder.ts';
+import type { RequestIdentity } from './identity.ts';
+import type { MediaType } from './media.ts';
+import type { RequestContext } from './transaction.ts';
+
+/** REST settings, resolved once from config.toml's `[api]`. */
+export interface RestConfig {
+  /** Exposed schemas; the first is the default profile. */
+  readonly schemas: readonly string[];
+  /** Appended to the profile schema in every request's search_path. */
+  readonly extraSearchPath: readonly string[];
+  /** Cap on rows a read returns (`[api] max_rows`). */
+  readonly maxRows: number | undefined;
+  readonly anonRole: string;
+  /** Largest request body accepted, bytes. */
+  readonly maxBodyBytes: number;
+}
+
+export interface RestDeps {
+  readonly db: Sql;
+  readonly jwt: JwtService;
+  readonly config: RestConfig;
+  readonly logger: Logger;
+}
+
+/** One request, parsed and authenticated, ready for a handler. */
+export interface RestRequest {
+  readonly raw: Request;
+  readonly url: URL;
+  readonly method: string;
+  /** The profile schema (Accept-Profile / Content-Profile). */
+  readonly schema: string;
+  /** Relation or function name from the path. */
+  readonly target: string;
+  readonly identity: RequestIdentity;
+  readonly state: CacheState;
+  readonly preferences: Preferences;
+  readonly media: MediaType;
+  readonly query: QueryRequest;
+  /** Settings for `inRequestTransaction`. */
+  transaction(readOnly: boolean, extra?: Readonly<Record<string, string>>): RequestContext;
+}
+
+/** Unique aliases within one statement: our own names, never user input. */
+export function aliasSource(): () => string {
+  let next = 0;
+  return () => `pgrst_${next++}`;
+}
