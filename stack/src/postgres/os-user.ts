@@ -42,6 +42,19 @@ export async function resolveServerUser(): Promise<OsUser | undefined> {
   return created;
 }
 
+/**
+ * Adds the search (x) bit for others to `dir` and every ancestor that lacks it, so another OS
+ * user can reach a path below (not list it). A checkout or temporary directory is often 0700,
+ * which would hide the npm-installed PostgreSQL binaries and the data directory from `postgres`.
+ */
+export async function makeTraversable(dir: string): Promise<void> {
+  for (let current = dir; ; current = dirname(current)) {
+    const info = await stat(current);
+    if ((info.mode & 0o001) === 0) await chmod(current, (info.mode & 0o7777) | 0o011);
+    if (dirname(current) === current) return;
+  }
+}
+
 async function lookupUser(name: string): Promise<OsUser | undefined> {
   try {
     const [uid, gid] = await Promise.all([run('id', ['-u', name]), run('id', ['-g', name])]);
@@ -58,10 +71,7 @@ async function lookupUser(name: string): Promise<OsUser | undefined> {
 export async function prepareOwnedDir(dir: string, user: OsUser | undefined): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   if (!user) return;
-  for (let parent = dirname(dir); parent !== dirname(parent); parent = dirname(parent)) {
-    const info = await stat(parent);
-    if ((info.mode & 0o001) === 0) await chmod(parent, info.mode | 0o711);
-  }
+  await makeTraversable(dirname(dir));
   // Only the directory itself: initdb, running as `user`, creates everything inside it.
   await chown(dir, user.uid, user.gid);
 }

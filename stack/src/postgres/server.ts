@@ -2,11 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { access, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { WatchroomError } from '../lib/errors.ts';
 import { type Logger, silentLogger } from '../lib/logger.ts';
 import { findPostgresBinaries } from './binaries.ts';
-import { type OsUser, prepareOwnedDir, resolveServerUser } from './os-user.ts';
+import { makeTraversable, type OsUser, prepareOwnedDir, resolveServerUser } from './os-user.ts';
 
 export interface StartPostgresOptions {
   /** PGDATA; initialised with initdb when empty. */
@@ -63,6 +63,7 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
   const logger = options.logger ?? silentLogger;
   const binaries = await findPostgresBinaries();
   const user = await resolveServerUser();
+  if (user) await makeTraversable(dirname(binaries.postgres));
   await prepareOwnedDir(options.dataDir, user);
   await refuseIfRunning(options.dataDir);
   if (!(await exists(join(options.dataDir, 'PG_VERSION')))) {
