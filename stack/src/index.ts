@@ -18,4 +18,4 @@ export {
   PostgresStartError,
 } from './postgres/index.ts';
 export { ConfigError } from './project-config.ts';
-export { createStack, type Stack } from './stack.ts';
+export { createStack, type Stack, type StackInfo, stackInfo } from './stack.ts';

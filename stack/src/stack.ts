@@ -21,7 +21,8 @@ import { type Database, openDatabase, prepareDatabase } from './postgres/index.t
 import { readProjectConfig } from './project-config.ts';
 import { createRestPool, createRestService } from './rest/index.ts';
 
-export interface Stack {
+/** How to reach a running stack: what `watchroom status` prints. */
+export interface StackInfo {
   /** Gateway URL, what supabase-js is created with: `http://127.0.0.1:<port>`. */
   readonly apiUrl: string;
   /** Superuser database URL. */
@@ -31,6 +32,15 @@ export interface Stack {
   readonly publishableKey: string;
   readonly secretKey: string;
   readonly jwtSecret: string;
+}
+
+/** The plain, serializable connection values of a stack (no handles). */
+export function stackInfo(stack: StackInfo): StackInfo {
+  const { apiUrl, dbUrl, anonKey, serviceRoleKey, publishableKey, secretKey, jwtSecret } = stack;
+  return { apiUrl, dbUrl, anonKey, serviceRoleKey, publishableKey, secretKey, jwtSecret };
+}
+
+export interface Stack extends StackInfo {
   readonly projectId: string;
   /** Postmaster pid when the stack started its own server. */
   readonly postgresPid: number | undefined;

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { createStack, type Stack } from '../../stack/src/index.ts';
+import { createStack, type Stack, stackInfo } from '../../stack/src/index.ts';
 
 /**
  * One stack for the whole run, on free ports with a throwaway database; suites share it and
@@ -10,14 +10,6 @@ export default async function setup(project: TestProject) {
     ephemeral: true,
     projectDir: new URL('../fixtures/project/', import.meta.url).pathname,
   });
-  project.provide('stack', {
-    apiUrl: stack.apiUrl,
-    dbUrl: stack.dbUrl,
-    anonKey: stack.anonKey,
-    serviceRoleKey: stack.serviceRoleKey,
-    publishableKey: stack.publishableKey,
-    secretKey: stack.secretKey,
-    jwtSecret: stack.jwtSecret,
-  });
+  project.provide('stack', stackInfo(stack));
   return () => stack.stop();
 }

@@ -1,15 +1,7 @@
+import type { StackInfo } from '../../stack/src/index.ts';
+
 declare module 'vitest' {
   export interface ProvidedContext {
-    stack: {
-      apiUrl: string;
-      dbUrl: string;
-      anonKey: string;
-      serviceRoleKey: string;
-      publishableKey: string;
-      secretKey: string;
-      jwtSecret: string;
-    };
+    stack: StackInfo;
   }
 }
-
-export {};

@@ -5,7 +5,7 @@ import { DEFAULT_DB_PASSWORD } from '../lib/keys.ts';
 import type { Logger } from '../lib/logger.ts';
 import { openDatabase, resetDatabase } from '../postgres/index.ts';
 import { readProjectConfig } from '../project-config.ts';
-import { createStack } from '../stack.ts';
+import { createStack, stackInfo } from '../stack.ts';
 import { isAlive, readState, removeState, writeState } from './state-file.ts';
 import { statusBlock } from './status-block.ts';
 
@@ -34,13 +34,7 @@ export async function start(ctx: CommandContext): Promise<number> {
     pid: process.pid,
     postgresPid: stack.postgresPid,
     dataDir: envOptions.dataDir ?? join(ctx.projectDir, '.watchroom', 'db'),
-    apiUrl: stack.apiUrl,
-    dbUrl: stack.dbUrl,
-    anonKey: stack.anonKey,
-    serviceRoleKey: stack.serviceRoleKey,
-    publishableKey: stack.publishableKey,
-    secretKey: stack.secretKey,
-    jwtSecret: stack.jwtSecret,
+    ...stackInfo(stack),
     startedAt: new Date().toISOString(),
   });
   ctx.out(`Started watchroom local development setup.\n\n${statusBlock(stack)}\n\nPress Ctrl-C to stop.`);

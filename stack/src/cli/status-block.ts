@@ -1,13 +1,7 @@
+import type { StackInfo } from '../stack.ts';
+
 /** The block `supabase status` prints, with the same labels, for the values we serve. */
-export function statusBlock(values: {
-  apiUrl: string;
-  dbUrl: string;
-  anonKey: string;
-  serviceRoleKey: string;
-  publishableKey: string;
-  secretKey: string;
-  jwtSecret: string;
-}): string {
+export function statusBlock(values: StackInfo): string {
   const rows: [string, string][] = [
     ['API URL', values.apiUrl],
     ['REST URL', `${values.apiUrl}/rest/v1`],
