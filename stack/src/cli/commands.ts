@@ -24,12 +24,27 @@ export async function start(ctx: CommandContext): Promise<number> {
     return 1;
   }
   const envOptions = stackOptionsFromEnv(ctx.env);
+  // Listen before starting: a Ctrl-C during startup or right after the banner must still stop
+  // Postgres cleanly instead of killing this process around it.
+  let received: NodeJS.Signals | undefined;
+  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      received = signal;
+      resolve(signal);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
   const stack = await createStack({
     ...envOptions,
     projectDir: ctx.projectDir,
     env: ctx.env,
     logger: ctx.logger,
   });
+  if (received) {
+    await stack.stop();
+    return 0;
+  }
   await writeState(ctx.projectDir, {
     pid: process.pid,
     postgresPid: stack.postgresPid,
@@ -39,10 +54,7 @@ export async function start(ctx: CommandContext): Promise<number> {
   });
   ctx.out(`Started watchroom local development setup.\n\n${statusBlock(stack)}\n\nPress Ctrl-C to stop.`);
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  const signal = await stopSignal;
   // A second signal while stopping means "now": Postgres already got the first one.
   process.once(signal, () => process.exit(130));
   ctx.logger.info('Stopping...');
