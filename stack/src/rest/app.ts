@@ -1,9 +1,10 @@
 import { errorMessage } from '../lib/errors.ts';
+import type { Preferences } from './ast.ts';
 import { createCacheHolder } from './cache-holder.ts';
 import type { RestDeps, RestRequest } from './context.ts';
 import { PostgrestError } from './errors.ts';
 import { readRelation } from './handlers/read.ts';
-import { callFunction, rpcArgumentNames } from './handlers/rpc.ts';
+import { callFunction, rpcReadArguments } from './handlers/rpc.ts';
 import { writeRelation } from './handlers/write.ts';
 import { createIdentifier } from './identity.ts';
 import { negotiate } from './media.ts';
@@ -45,16 +46,14 @@ export async function createRestService(deps: RestDeps): Promise<RestService> {
       throw new PostgrestError(405, 'PGRST117', `Unsupported HTTP method: ${method}`);
     }
 
-    const schema = profileOf(raw, method, deps.config.schemas);
+    const { schema, negotiated } = profileOf(raw, method, deps.config.schemas);
     const identity = await identify(raw.headers.get('authorization'));
-    const preferences = parsePreferences(raw.headers.get('prefer'));
-    assertPreferencesHandled(preferences);
-    const media = negotiate(raw.headers.get('accept'));
     const state = await holder.current();
+    const preferences = checkTimezone(parsePreferences(raw.headers.get('prefer')), state.timezones);
+    assertPreferencesHandled(preferences);
+    const { media, stripNulls } = negotiate(raw.headers.get('accept'));
     const argumentNames =
-      isRpc && (method === 'GET' || method === 'HEAD')
-        ? rpcArgumentNames(state.cache, schema, target)
-        : undefined;
+      isRpc && (method === 'GET' || method === 'HEAD') ? rpcReadArguments(url.searchParams) : undefined;
     const query = parseQuery(url.searchParams, argumentNames ? { argumentNames } : {});
     const headers: Record<string, string> = {};
     raw.headers.forEach((value, name) => {
@@ -66,11 +65,13 @@ export async function createRestService(deps: RestDeps): Promise<RestService> {
       url,
       method,
       schema,
+      profileNegotiated: negotiated,
       target,
       identity,
       state,
       preferences,
       media,
+      stripNulls,
       query,
       transaction: (readOnly, extra = {}) => ({
         identity,
@@ -109,7 +110,11 @@ export async function createRestService(deps: RestDeps): Promise<RestService> {
 }
 
 /** Accept-Profile on reads, Content-Profile on writes; only exposed schemas (406 PGRST106). */
-function profileOf(raw: Request, method: string, schemas: readonly string[]): string {
+function profileOf(
+  raw: Request,
+  method: string,
+  schemas: readonly string[],
+): { schema: string; negotiated: boolean } {
   const header = method === 'GET' || method === 'HEAD' ? 'accept-profile' : 'content-profile';
   const wanted = raw.headers.get(header);
   const schema = wanted ?? schemas[0] ?? 'public';
@@ -118,7 +123,14 @@ function profileOf(raw: Request, method: string, schemas: readonly string[]): st
       hint: `Only the following schemas are exposed: ${schemas.join(', ')}`,
     });
   }
-  return schema;
+  return { schema, negotiated: wanted !== null };
+}
+
+/** A timezone PostgreSQL does not know is not applied: an invalid preference, as PostgREST has it. */
+function checkTimezone(preferences: Preferences, timezones: ReadonlySet<string>): Preferences {
+  const { timezone } = preferences;
+  if (timezone === undefined || timezones.has(timezone)) return preferences;
+  return { ...preferences, timezone: undefined, invalid: [...preferences.invalid, `timezone=${timezone}`] };
 }
 
 function parseCookies(header: string | null): Record<string, string> {
@@ -140,9 +152,19 @@ function errorResponse(error: unknown, deps: RestDeps): Response {
     deps.logger.error(`rest: ${errorMessage(error)}`);
     failure = new PostgrestError(500, 'PGRSTX00', 'Internal server error');
   }
-  const headers = new Headers({ 'Content-Type': 'application/json; charset=utf-8', ...failure.headers });
+  const headers = new Headers({ 'Content-Type': 'application/json; charset=utf-8' });
+  // Headers a `RAISE SQLSTATE 'PGRST'` chose may be anything: only valid ones are passed on.
+  for (const [name, value] of Object.entries(failure.headers)) {
+    try {
+      headers.set(name, value);
+    } catch {
+      deps.logger.warn(`rest: dropped invalid response header ${JSON.stringify(name)}`);
+    }
+  }
   headers.set('Proxy-Status', `PostgREST; error=${failure.code}`);
-  return new Response(JSON.stringify(failure.toJSON()), { status: failure.status, headers });
+  // A status SQL chose outside what HTTP can carry becomes 500, as an invalid one does in PostgREST.
+  const status = failure.status >= 200 && failure.status <= 599 ? failure.status : 500;
+  return new Response(JSON.stringify(failure.toJSON()), { status, headers });
 }
 
 function isPgError(

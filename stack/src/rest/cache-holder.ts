@@ -9,6 +9,8 @@ export interface CacheState {
   readonly cache: SchemaCache;
   /** `ALTER ROLE anon SET statement_timeout = '3s'` and the like, by role. */
   readonly roleSettings: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** `pg_timezone_names`: a `Prefer: timezone=` outside it is not applied (PGRST122 if strict). */
+  readonly timezones: ReadonlySet<string>;
 }
 
 export interface CacheHolder {
@@ -31,8 +33,12 @@ export async function createCacheHolder(
   let loading = false;
 
   async function load(): Promise<CacheState> {
-    const [cache, roleSettings] = await Promise.all([loadSchemaCache(sql, schemas), loadRoleSettings(sql)]);
-    return { cache, roleSettings };
+    const [cache, roleSettings, timezones] = await Promise.all([
+      loadSchemaCache(sql, schemas),
+      loadRoleSettings(sql),
+      sql<{ name: string }[]>`select name from pg_catalog.pg_timezone_names`,
+    ]);
+    return { cache, roleSettings, timezones: new Set(timezones.map((t) => t.name)) };
   }
 
   const reload = async () => {

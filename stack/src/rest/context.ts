@@ -34,12 +34,16 @@ export interface RestRequest {
   readonly method: string;
   /** The profile schema (Accept-Profile / Content-Profile). */
   readonly schema: string;
+  /** The client named the profile: responses then carry `Content-Profile`. */
+  readonly profileNegotiated: boolean;
   /** Relation or function name from the path. */
   readonly target: string;
   readonly identity: RequestIdentity;
   readonly state: CacheState;
   readonly preferences: Preferences;
   readonly media: MediaType;
+  /** `Accept: …;nulls=stripped`: null-valued keys are left out of JSON objects. */
+  readonly stripNulls: boolean;
   readonly query: QueryRequest;
   /** Settings for `inRequestTransaction`. */
   transaction(readOnly: boolean, extra?: Readonly<Record<string, string>>): RequestContext;

@@ -28,13 +28,23 @@ export async function identify(
   const parts = token.split('.').length;
   if (parts !== 3) throw jwtError('PGRST301', `Expected 3 parts in JWT; got ${parts}`);
 
+  if (headerAlgorithm(token) === 'none') {
+    throw jwtError('PGRST301', 'Wrong or unsupported encoding algorithm', UNSECURED);
+  }
+
   let claims: JwtClaims;
   try {
     claims = await jwt.verify(token, { clockTolerance: CLOCK_SKEW_SECONDS });
   } catch (error) {
     if (!(error instanceof JwtError)) throw error;
+    // Claims are only checked once the signature verified, so the payload can be trusted here.
+    if (error.reason === 'expired' || error.reason === 'claims') {
+      throw jwtError('PGRST303', claimsProblem(decodePayload(token)) ?? 'Parsing claims failed');
+    }
     throw fromJwtError(error);
   }
+  const problem = claimsProblem(claims);
+  if (problem) throw jwtError('PGRST303', problem);
   if (claims.role !== undefined && typeof claims.role !== 'string') {
     throw jwtError('PGRST303', 'Parsing claims failed');
   }
@@ -42,28 +52,75 @@ export async function identify(
   return { role, claims: { ...claims, role }, authenticated: role !== anonRole };
 }
 
+const UNSECURED = "JWT is unsecured but expected 'alg' was not 'none'";
+
+function decodeSegment(segment: string | undefined): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(segment ?? '', 'base64url').toString('utf8'));
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function headerAlgorithm(token: string): unknown {
+  return decodeSegment(token.split('.')[0])?.alg;
+}
+
+function decodePayload(token: string): Record<string, unknown> {
+  return decodeSegment(token.split('.')[1]) ?? {};
+}
+
+/**
+ * PostgREST's claim checks, in its order (exp, nbf, iat, aud), each with 30 s of skew; jose
+ * does not reject an `iat` in the future, PostgREST does.
+ */
+function claimsProblem(claims: Record<string, unknown>): string | undefined {
+  const now = Math.floor(Date.now() / 1000);
+  const time = (name: 'exp' | 'nbf' | 'iat', invalid: (t: number) => boolean, message: string) => {
+    const value = claims[name];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'number') return `The JWT '${name}' claim must be a number`;
+    return invalid(Math.floor(value)) ? message : undefined;
+  };
+  const aud = claims.aud;
+  const audOk =
+    aud === undefined ||
+    typeof aud === 'string' ||
+    (Array.isArray(aud) && aud.every((a) => typeof a === 'string'));
+  return (
+    time('exp', (t) => now - CLOCK_SKEW_SECONDS > t, 'JWT expired') ??
+    time('nbf', (t) => now + CLOCK_SKEW_SECONDS < t, 'JWT not yet valid') ??
+    time('iat', (t) => now + CLOCK_SKEW_SECONDS < t, 'JWT issued at future') ??
+    (audOk ? undefined : "The JWT 'aud' claim must be a string or an array of strings")
+  );
+}
+
 function fromJwtError(error: JwtError): PostgrestError {
   switch (error.reason) {
-    case 'expired':
-      return jwtError('PGRST303', 'JWT expired');
     case 'algorithm':
       return jwtError('PGRST301', 'Wrong or unsupported encoding algorithm');
     case 'no_key':
-      return jwtError('PGRST301', 'No suitable key or wrong key type');
-    case 'claims':
       return jwtError(
-        'PGRST303',
-        /nbf|not active/i.test(error.message) ? 'JWT not yet valid' : 'Parsing claims failed',
+        'PGRST301',
+        'No suitable key or wrong key type',
+        'No suitable key was found to decode the JWT',
       );
     case 'signature':
-    case 'malformed':
+      return jwtError(
+        'PGRST301',
+        'No suitable key or wrong key type',
+        'None of the keys was able to decode the JWT',
+      );
+    default:
       return jwtError('PGRST301', 'JWT cryptographic operation failed');
   }
 }
 
 /** 401 with the WWW-Authenticate header PostgREST sends for token errors. */
-function jwtError(code: 'PGRST301' | 'PGRST303', message: string): PostgrestError {
+function jwtError(code: 'PGRST301' | 'PGRST303', message: string, details?: string): PostgrestError {
   return new PostgrestError(401, code, message, {
+    details: details ?? null,
     headers: { 'WWW-Authenticate': `Bearer error="invalid_token", error_description="${message}"` },
   });
 }

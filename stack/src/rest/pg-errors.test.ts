@@ -15,6 +15,7 @@ describe('SQLSTATE to HTTP', () => {
     ['P0001', 'custom', true, 400],
     ['P0002', 'no_data_found', true, 500],
     ['PT402', 'payment required', true, 402],
+    ['PT40A', 'not three digits', true, 500],
     ['21000', 'UPDATE requires a WHERE clause', true, 400],
     ['21000', 'more than one row returned by a subquery', true, 500],
     ['22023', 'role "ghost" does not exist', true, 401],
@@ -61,5 +62,30 @@ describe('SQLSTATE to HTTP', () => {
     const broken = fromPgError({ code: 'PGRST', message: 'not json', detail: '{}' }, true);
     expect(broken.status).toBe(500);
     expect(broken.code).toBe('PGRST121');
+  });
+
+  it('asks an anonymous caller to authenticate on 401', () => {
+    const error = fromPgError({ code: '42501', message: 'permission denied for table t' }, false);
+    expect(error.status).toBe(401);
+    expect(error.headers).toEqual({ 'WWW-Authenticate': 'Bearer' });
+    expect(fromPgError({ code: '42501', message: 'permission denied for table t' }, true).headers).toEqual(
+      {},
+    );
+  });
+
+  it('words a malformed PGRST raise as PostgREST does', () => {
+    const message = '{"code":"1","message":"m"}';
+    expect(fromPgError({ code: 'PGRST', message: 'INVALID', detail: '{}' }, true).toJSON()).toEqual({
+      code: 'PGRST121',
+      details: "Invalid JSON value for MESSAGE: 'INVALID'",
+      hint: "MESSAGE must be a JSON object with obligatory keys: 'code', 'message' and optional keys: 'details', 'hint'.",
+      message: 'Could not parse JSON in the "RAISE SQLSTATE \'PGRST\'" error',
+    });
+    expect(fromPgError({ code: 'PGRST', message }, true).details).toBe(
+      'DETAIL is missing in the RAISE statement',
+    );
+    expect(fromPgError({ code: 'PGRST', message, detail: '{"status":400}' }, true).details).toBe(
+      'Invalid JSON value for DETAIL: \'{"status":400}\'',
+    );
   });
 });

@@ -39,7 +39,8 @@ export function httpStatusOf(error: PgErrorFields, authenticated: boolean): numb
     case '53400':
       return 500;
   }
-  if (/^PT\d{3}$/.test(code)) return Number(code.slice(2));
+  // `RAISE SQLSTATE 'PT402'` chooses the status; anything but three digits after PT is 500.
+  if (code.startsWith('PT')) return /^PT\d{3}$/.test(code) ? Number(code.slice(2)) : 500;
   const cls = code.slice(0, 2);
   if (cls === '08' || cls === '53') return 503;
   if (['0L', '0P', '28'].includes(cls)) return 403;
@@ -52,51 +53,67 @@ export function httpStatusOf(error: PgErrorFields, authenticated: boolean): numb
 /**
  * Turns a PostgreSQL error into PostgREST's body and status. `RAISE SQLSTATE 'PGRST'` lets SQL
  * choose both: the message is JSON `{code, message, details?, hint?}` and the detail JSON
- * `{status, headers?}`; a malformed pair is PGRST121.
+ * `{status, headers, status_text?}`; a malformed pair is PGRST121.
  */
 export function fromPgError(error: PgErrorFields, authenticated: boolean): PostgrestError {
   if (error.code === 'PGRST') return fromRaisedPgrst(error);
-  return new PostgrestError(
-    httpStatusOf(error, authenticated),
-    error.code ?? 'PGRSTX00',
-    error.message ?? '',
-    {
-      details: error.detail ?? null,
-      hint: error.hint ?? null,
-      cause: error,
-    },
-  );
+  const status = httpStatusOf(error, authenticated);
+  return new PostgrestError(status, error.code ?? 'PGRSTX00', error.message ?? '', {
+    details: error.detail ?? null,
+    hint: error.hint ?? null,
+    // A 401 invites the client to authenticate, as PostgREST's does.
+    headers: status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {},
+    cause: error,
+  });
+}
+
+const MESSAGE_HINT =
+  "MESSAGE must be a JSON object with obligatory keys: 'code', 'message' and optional keys: 'details', 'hint'.";
+const DETAIL_HINT =
+  "DETAIL must be a JSON object with obligatory keys: 'status', 'headers' and optional key: 'status_text'.";
+
+function raiseParseError(details: string, hint: string): PostgrestError {
+  return new PostgrestError(500, 'PGRST121', 'Could not parse JSON in the "RAISE SQLSTATE \'PGRST\'" error', {
+    details,
+    hint,
+  });
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function fromRaisedPgrst(error: PgErrorFields): PostgrestError {
-  try {
-    const body = JSON.parse(error.message ?? '') as Record<string, unknown>;
-    const detail = JSON.parse(error.detail ?? '') as { status?: unknown; headers?: unknown };
-    if (
-      typeof body.code !== 'string' ||
-      typeof body.message !== 'string' ||
-      typeof detail.status !== 'number'
-    ) {
-      throw new Error('missing fields');
-    }
-    const headers: Record<string, string> = {};
-    if (detail.headers && typeof detail.headers === 'object') {
-      for (const [name, value] of Object.entries(detail.headers)) headers[name] = String(value);
-    }
-    return new PostgrestError(detail.status, body.code, body.message, {
-      details: typeof body.details === 'string' ? body.details : null,
-      hint: typeof body.hint === 'string' ? body.hint : null,
-      headers,
-    });
-  } catch {
-    return new PostgrestError(
-      500,
-      'PGRST121',
-      'Could not parse JSON in the "RAISE SQLSTATE \'PGRST\'" error',
-      {
-        details: 'Invalid JSON value for MESSAGE or DETAIL',
-        hint: "MESSAGE must be a JSON object with obligatory keys: 'code', 'message'. DETAIL must be a JSON object with obligatory keys: 'status', 'headers'.",
-      },
-    );
+  const message = error.message ?? '';
+  const body = parseObject(message);
+  if (!body || typeof body.code !== 'string' || typeof body.message !== 'string') {
+    return raiseParseError(`Invalid JSON value for MESSAGE: '${message}'`, MESSAGE_HINT);
   }
+  if (error.detail === undefined)
+    return raiseParseError('DETAIL is missing in the RAISE statement', DETAIL_HINT);
+  const detail = parseObject(error.detail);
+  const headersValue = detail?.headers;
+  if (
+    !detail ||
+    typeof detail.status !== 'number' ||
+    !headersValue ||
+    typeof headersValue !== 'object' ||
+    Array.isArray(headersValue)
+  ) {
+    return raiseParseError(`Invalid JSON value for DETAIL: '${error.detail}'`, DETAIL_HINT);
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headersValue)) headers[name] = String(value);
+  return new PostgrestError(detail.status, body.code, body.message, {
+    details: typeof body.details === 'string' ? body.details : null,
+    hint: typeof body.hint === 'string' ? body.hint : null,
+    headers,
+  });
 }

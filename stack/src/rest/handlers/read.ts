@@ -1,18 +1,18 @@
 import { aliasSource, type RestDeps, type RestRequest } from '../context.ts';
 import { PostgrestError } from '../errors.ts';
-import { notSingular, toCsv } from '../media.ts';
+import { notSingular } from '../media.ts';
 import { contentRange, rangeStatus } from '../range.ts';
 import { respond } from '../respond.ts';
 import { findRelation } from '../schema-cache/index.ts';
 import { Params } from '../sql/params.ts';
-import { buildRead } from '../sql/read.ts';
-import { inRequestTransaction, query } from '../transaction.ts';
+import { type BuiltSelect, buildRead } from '../sql/read.ts';
+import { bodySql, RESPONSE_SETTINGS_SQL, type ResponseSettings } from '../sql/result.ts';
+import { inRequestTransaction, query, type RequestSql, runStatement } from '../transaction.ts';
 
-interface ReadRow {
+interface ReadRow extends ResponseSettings {
   total: string | null;
   page: number;
   body: string;
-  first: string | null;
 }
 
 /** GET / HEAD on a table or view. */
@@ -32,66 +32,65 @@ export async function readRelation(deps: RestDeps, req: RestRequest): Promise<Re
   );
   const count = req.preferences.count;
   const exact = count === 'exact' ? `(select count(*) from (${built.countSql}) as c)` : 'null';
-  const text = `select ${exact}::text as total, count(*)::int as page,
-    coalesce(json_agg(r), '[]'::json)::text as body,
-    ${req.media === 'object' ? '(json_agg(r)->0)::text' : 'null'} as first
-    from (${built.sql}) as r`;
+  const text = `select ${exact}::text as total, count(*)::int as page, ${bodySql(req.media, req.stripNulls)} as body,
+    ${RESPONSE_SETTINGS_SQL} from (${built.sql}) as r`;
 
-  const { row, planned } = await inRequestTransaction(deps.db, req.transaction(true), async (tx) => {
-    const [row] = (await query(tx, text, params.values)) as unknown as ReadRow[];
-    const planned =
-      count === 'planned' || count === 'estimated'
-        ? await plannedCount(tx, built.countSql, params.values)
-        : undefined;
-    let exactForEstimate: number | undefined;
-    if (
-      count === 'estimated' &&
-      planned !== undefined &&
-      planned <= (deps.config.maxRows ?? Number.POSITIVE_INFINITY)
-    ) {
-      const [c] = (await tx.unsafe(
-        `select count(*)::text as n from (${built.countSql}) as c`,
-        params.values,
-      )) as unknown as {
-        n: string;
-      }[];
-      exactForEstimate = Number(c?.n);
-    }
-    return { row: row as ReadRow, planned: exactForEstimate ?? planned };
-  });
+  const estimated = count === 'planned' || count === 'estimated';
+  // Without an estimate the read is one statement: it goes out in one flight with its transaction.
+  const { row, total } = estimated
+    ? await inRequestTransaction(deps.db, req.transaction(true), async (tx) => {
+        const [row] = await query<ReadRow[]>(tx, text, params.values);
+        const estimate = await countOf(tx, count, built, params, deps);
+        return { row: row as ReadRow, total: row?.total != null ? Number(row.total) : estimate };
+      })
+    : await runStatement<ReadRow[]>(deps.db, req.transaction(true), text, params.values).then(([row]) => ({
+        row: row as ReadRow,
+        total: row?.total != null ? Number(row.total) : undefined,
+      }));
 
   const offset = req.query.modifiers[0]?.offset ?? 0;
-  const total = row.total !== null ? Number(row.total) : planned;
-  const status = rangeStatus(offset, row.page, total);
-  if (status === 416) {
-    throw new PostgrestError(416, 'PGRST103', 'Requested range not satisfiable', {
-      details: `An offset of ${offset} was requested, but there are only ${total} rows.`,
-    });
-  }
+  const range = contentRange(offset, row.page, total);
+  if (rangeStatus(offset, row.page, total) === 416) throw outOfRange(offset, total ?? 0, range);
   if (req.media === 'object' && row.page !== 1) throw notSingular(row.page);
-  const body =
-    req.media === 'object'
-      ? (row.first ?? 'null')
-      : req.media === 'csv'
-        ? toCsv(JSON.parse(row.body) as Record<string, unknown>[], built.columns)
-        : row.body;
-  return respond(req, {
-    status,
-    body: req.method === 'HEAD' ? null : body,
-    headers: { 'Content-Range': contentRange(offset, row.page, total) },
+  return respond(req, 'read', {
+    status: rangeStatus(offset, row.page, total),
+    body: row.body,
+    headers: { 'Content-Range': range },
+    settings: row,
   });
 }
 
-/** The planner's row estimate of the count query (`count=planned`). */
-async function plannedCount(
-  tx: import('postgres').TransactionSql,
-  countSql: string,
-  values: readonly string[],
+/** 416 PGRST103 for an offset past the counted rows, with the total in Content-Range. */
+export function outOfRange(offset: number, total: number, range: string): PostgrestError {
+  return new PostgrestError(416, 'PGRST103', 'Requested range not satisfiable', {
+    details: `An offset of ${offset} was requested, but there are only ${total} rows.`,
+    headers: { 'Content-Range': range },
+  });
+}
+
+/**
+ * `count=planned`: the planner's row estimate. `count=estimated`: exact while the estimate is
+ * within `max_rows`, the estimate beyond.
+ */
+async function countOf(
+  tx: RequestSql,
+  count: 'planned' | 'estimated',
+  built: BuiltSelect,
+  params: Params,
+  deps: RestDeps,
 ): Promise<number> {
-  const rows = (await tx.unsafe(`explain (format json) ${countSql}`, [...values])) as unknown as {
+  const rows = (await tx.unsafe(`explain (format json) ${built.countSql}`, params.values)) as unknown as {
     'QUERY PLAN': { Plan: { 'Plan Rows': number } }[] | string;
   }[];
   const plan = rows[0]?.['QUERY PLAN'];
   const parsed = typeof plan === 'string' ? (JSON.parse(plan) as { Plan: { 'Plan Rows': number } }[]) : plan;
-  return parsed?.[0]?.Plan['Plan Rows'] ?? 0;
+  const planned = parsed?.[0]?.Plan['Plan Rows'] ?? 0;
+  if (count === 'planned' || planned > (deps.config.maxRows ?? Number.POSITIVE_INFINITY)) return planned;
+  const [exact] = (await tx.unsafe(
+    `select count(*)::text as n from (${built.countSql}) as c`,
+    params.values,
+  )) as unknown as {
+    n: string;
+  }[];
+  return Number(exact?.n);
 }

@@ -1,6 +1,7 @@
 import { aliasSource, type RestDeps, type RestRequest } from '../context.ts';
 import { PostgrestError } from '../errors.ts';
-import { notSingular, toCsv } from '../media.ts';
+import { notSingular } from '../media.ts';
+import { parseFilter, parseTreePath } from '../parser/index.ts';
 import { contentRange, rangeStatus } from '../range.ts';
 import { respond } from '../respond.ts';
 import {
@@ -13,66 +14,56 @@ import {
 } from '../schema-cache/index.ts';
 import { ident, Params, qualified } from '../sql/params.ts';
 import { buildRead } from '../sql/read.ts';
+import { bodySql, RESPONSE_SETTINGS_SQL, type ResponseSettings } from '../sql/result.ts';
 import { inRequestTransaction, query } from '../transaction.ts';
+import { outOfRange } from './read.ts';
 
 const isInput = (p: RoutineParameter) => p.mode === 'in' || p.mode === 'inout' || p.mode === 'variadic';
 
-/** Every input parameter name of `schema.name`'s overloads: GET query keys that are arguments. */
-export function rpcArgumentNames(cache: SchemaCache, schema: string, name: string): ReadonlySet<string> {
+const RESERVED = new Set(['select', 'columns', 'on_conflict']);
+const RESERVED_LAST_WORD = new Set(['order', 'limit', 'offset', 'and', 'or']);
+
+/**
+ * GET / HEAD `/rpc/fn`: which query keys are arguments. As PostgREST reads them, a value that
+ * does not parse as `op.value` is an argument; everything else filters the function's result.
+ */
+export function rpcReadArguments(params: URLSearchParams): ReadonlySet<string> {
   const names = new Set<string>();
-  for (const routine of cache.routines[schema]?.[name] ?? []) {
-    for (const p of routine.parameters) if (isInput(p) && p.name) names.add(p.name);
+  for (const [key, value] of params) {
+    if (RESERVED.has(key) || RESERVED_LAST_WORD.has(key.slice(key.lastIndexOf('.') + 1))) continue;
+    try {
+      parseTreePath(key);
+    } catch {
+      continue; // a malformed key is reported by the filter parser
+    }
+    try {
+      parseFilter(key, value);
+    } catch (error) {
+      if (error instanceof PostgrestError && error.code === 'PGRST100') names.add(key);
+    }
   }
   return names;
+}
+
+interface CallRow extends ResponseSettings {
+  total: string | null;
+  page: number;
+  body: string | null;
 }
 
 /** POST / GET / HEAD `/rpc/<fn>`. */
 export async function callFunction(deps: RestDeps, req: RestRequest): Promise<Response> {
   const post = req.method === 'POST';
   const contentType = (req.raw.headers.get('content-type') ?? 'application/json').split(';')[0]?.trim() ?? '';
-  const params = new Params();
-  let args: Record<string, unknown> = {};
-  let wholeBody: string | undefined;
-  if (post) {
-    const isJson = contentType === 'application/json' || contentType === '';
-    if (isJson) {
-      const text = await req.raw.text();
-      if (text.length > deps.config.maxBodyBytes)
-        throw new PostgrestError(413, 'PGRST413', 'Request body too large');
-      const body = text.trim() === '' ? {} : parseJson(text);
-      if (typeof body === 'object' && body !== null && !Array.isArray(body))
-        args = body as Record<string, unknown>;
-      wholeBody = text.trim() === '' ? '{}' : text;
-    } else {
-      wholeBody = await req.raw.text();
-    }
-  } else {
-    args = Object.fromEntries(req.query.arguments);
-  }
-
-  const routine = findFunction(req.state.cache, req.schema, req.target, Object.keys(args), {
+  const input = post
+    ? await postInput(deps, req, contentType)
+    : { args: Object.fromEntries(req.query.arguments) };
+  const routine = findFunction(req.state.cache, req.schema, req.target, Object.keys(input.args), {
     post,
     contentType: contentType || 'application/json',
   });
-  const inputs = routine.parameters.filter(isInput);
-  const onlyUnnamed = inputs.length === 1 && inputs[0]?.name === '';
-  let call: string;
-  if (onlyUnnamed) {
-    call = `${qualified(routine)}(${params.add(wholeBody ?? '')}::${(inputs[0] as RoutineParameter).castType})`;
-  } else if (post) {
-    const used = inputs.filter((p) => p.name in args);
-    const record = used.map((p) => `${ident(p.name)} ${p.castType}`).join(', ');
-    const json = params.typed(JSON.stringify(args), 'json');
-    const named = used.map(
-      (p) => `${ident(p.name)} => (select ${ident(p.name)} from json_to_record(${json}) as a(${record}))`,
-    );
-    call = `${qualified(routine)}(${named.join(', ')})`;
-  } else {
-    const named = inputs
-      .filter((p) => p.name in args)
-      .map((p) => `${ident(p.name)} => ${params.add(String(args[p.name]))}::${p.castType}`);
-    call = `${qualified(routine)}(${named.join(', ')})`;
-  }
+  const params = new Params();
+  const call = callSql(routine, input, post, params);
 
   // GET never writes; POST writes only through VOLATILE functions, as PostgREST runs them.
   const readOnly = !post || routine.volatility !== 'volatile';
@@ -82,57 +73,121 @@ export async function callFunction(deps: RestDeps, req: RestRequest): Promise<Re
   const relation =
     routine.returns.kind === 'composite' ? resultRelation(req.state.cache, routine) : undefined;
 
+  let rows: string;
+  let countSql = 'null';
   if (isVoid) {
-    await inRequestTransaction(deps.db, req.transaction(readOnly, settings), (tx) =>
-      query(tx, `select ${call}`, params.values),
+    rows = `select ${call} as "pgrst_void"`;
+  } else if (!relation) {
+    // Scalars: each value as is (one for a plain function, an array of them for SETOF).
+    rows = routine.returnsSet
+      ? `select x as "pgrst_scalar" from ${call} as x${pageSql(req, deps.config.maxRows)}`
+      : `select ${call} as "pgrst_scalar"`;
+  } else {
+    const built = buildRead(
+      {
+        cache: req.state.cache,
+        schema: req.schema,
+        params,
+        request: req.query,
+        maxRows: deps.config.maxRows,
+        nextAlias: aliasSource(),
+      },
+      { relation, from: call },
     );
-    return respond(req, { status: 204, body: null });
+    rows = built.sql;
+    if (req.preferences.count === 'exact') countSql = `(select count(*) from (${built.countSql}) as c)`;
   }
-  if (!relation) {
-    // Scalars: one JSON value, or an array of them for SETOF.
-    const text = routine.returnsSet
-      ? `select count(*)::int as page, coalesce(json_agg(x), '[]'::json)::text as body from ${call} as x`
-      : `select 1 as page, to_json(${call})::text as body`;
-    const [row] = (await inRequestTransaction(deps.db, req.transaction(readOnly, settings), (tx) =>
-      query(tx, text, params.values),
-    )) as unknown as { page: number; body: string }[];
-    return respond(req, { status: 200, body: req.method === 'HEAD' ? null : (row?.body ?? 'null') });
-  }
-
-  const built = buildRead(
-    {
-      cache: req.state.cache,
-      schema: req.schema,
-      params,
-      request: req.query,
-      maxRows: deps.config.maxRows,
-      nextAlias: aliasSource(),
-    },
-    { relation, from: call },
-  );
-  const count =
-    req.preferences.count === 'exact' ? `(select count(*) from (${built.countSql}) as c)` : 'null';
-  const text = `select ${count}::text as total, count(*)::int as page, coalesce(json_agg(r), '[]'::json)::text as body,
-    (json_agg(r)->0)::text as first from (${built.sql}) as r`;
-  const [row] = (await inRequestTransaction(deps.db, req.transaction(readOnly, settings), (tx) =>
-    query(tx, text, params.values),
-  )) as unknown as { total: string | null; page: number; body: string; first: string | null }[];
-  const page = row?.page ?? 0;
-  const total = row?.total != null ? Number(row.total) : undefined;
-  const offset = req.query.modifiers[0]?.offset ?? 0;
-  // A composite that is not SETOF is one object, as PostgREST returns it.
-  const singular = req.media === 'object' || !routine.returnsSet;
-  if (req.media === 'object' && page !== 1) throw notSingular(page);
-  const body = singular
-    ? (row?.first ?? 'null')
-    : req.media === 'csv'
-      ? toCsv(JSON.parse(row?.body ?? '[]') as Record<string, unknown>[], built.columns)
-      : (row?.body ?? '[]');
-  return respond(req, {
-    status: rangeStatus(offset, page, total) === 206 ? 206 : 200,
-    body: req.method === 'HEAD' ? null : body,
-    headers: routine.returnsSet ? { 'Content-Range': contentRange(offset, page, total) } : {},
+  const scalar = !relation && !isVoid;
+  const body = isVoid
+    ? 'null::text'
+    : scalar
+      ? scalarBody(routine.returnsSet && req.media !== 'object')
+      : routine.returnsSet
+        ? bodySql(req.media, req.stripNulls)
+        : bodySql('object', req.stripNulls);
+  const text = `select ${countSql}::text as total, count(*)::int as page, ${body} as body, ${RESPONSE_SETTINGS_SQL}
+    from (${rows}) as r`;
+  const row = await inRequestTransaction(deps.db, req.transaction(readOnly, settings), async (tx) => {
+    const [result] = await query<CallRow[]>(tx, text, params.values);
+    return result as CallRow;
   });
+
+  const offset = req.query.modifiers[0]?.offset ?? 0;
+  const total = row.total != null ? Number(row.total) : undefined;
+  const range = contentRange(offset, row.page, total);
+  if (isVoid)
+    return respond(req, 'call', {
+      status: 204,
+      body: null,
+      headers: { 'Content-Range': range },
+      settings: row,
+    });
+  if (rangeStatus(offset, row.page, total) === 416) throw outOfRange(offset, total ?? 0, range);
+  if (req.media === 'object' && row.page !== 1) throw notSingular(row.page);
+  return respond(req, 'call', {
+    status: rangeStatus(offset, row.page, total),
+    body: row.body ?? 'null',
+    headers: { 'Content-Range': range },
+    settings: row,
+  });
+}
+
+/** ` limit … offset …` of the root page, capped at `max_rows`. */
+function pageSql(req: RestRequest, maxRows: number | undefined): string {
+  const root = req.query.modifiers[0];
+  const limit = Math.min(root?.limit ?? Number.POSITIVE_INFINITY, maxRows ?? Number.POSITIVE_INFINITY);
+  return `${Number.isFinite(limit) ? ` limit ${limit}` : ''}${root?.offset ? ` offset ${root.offset}` : ''}`;
+}
+
+/** Scalar results: the values as a JSON array (SETOF), or the one value. */
+function scalarBody(asArray: boolean): string {
+  return asArray
+    ? `coalesce(json_agg(r."pgrst_scalar"), '[]'::json)::text`
+    : `(json_agg(r."pgrst_scalar")->0)::text`;
+}
+
+interface CallInput {
+  readonly args: Record<string, unknown>;
+  /** The raw body, for a function whose single unnamed parameter takes it whole. */
+  readonly wholeBody?: string;
+}
+
+/** A POST body: named arguments as a JSON object, or the whole body for an unnamed parameter. */
+async function postInput(deps: RestDeps, req: RestRequest, contentType: string): Promise<CallInput> {
+  const text = await req.raw.text();
+  if (text.length > deps.config.maxBodyBytes)
+    throw new PostgrestError(413, 'PGRST413', 'Request body too large');
+  if (contentType !== 'application/json' && contentType !== '') return { args: {}, wholeBody: text };
+  const body = text.trim() === '' ? {} : parseJson(text);
+  const args =
+    typeof body === 'object' && body !== null && !Array.isArray(body)
+      ? (body as Record<string, unknown>)
+      : {};
+  return { args, wholeBody: text.trim() === '' ? '{}' : text };
+}
+
+/** `schema.fn(name => value, …)`: every value a parameter, cast to the parameter's type. */
+function callSql(routine: Routine, input: CallInput, post: boolean, params: Params): string {
+  const inputs = routine.parameters.filter(isInput);
+  const only = inputs[0];
+  if (inputs.length === 1 && only && only.name === '') {
+    return `${qualified(routine)}(${params.add(input.wholeBody ?? '')}::${only.castType})`;
+  }
+  const used = inputs.filter((p) => p.name in input.args);
+  if (used.length === 0) return `${qualified(routine)}()`;
+  if (!post) {
+    const named = used.map(
+      (p) => `${ident(p.name)} => ${params.add(String(input.args[p.name]))}::${p.castType}`,
+    );
+    return `${qualified(routine)}(${named.join(', ')})`;
+  }
+  // JSON values reach their parameter types the way PostgREST converts them: json_to_record.
+  const record = used.map((p) => `${ident(p.name)} ${p.castType}`).join(', ');
+  const json = params.typed(JSON.stringify(input.args), 'json');
+  const named = used.map(
+    (p) => `${ident(p.name)} => (select ${ident(p.name)} from json_to_record(${json}) as a(${record}))`,
+  );
+  return `${qualified(routine)}(${named.join(', ')})`;
 }
 
 /**

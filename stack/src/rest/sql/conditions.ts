@@ -9,13 +9,23 @@ export interface ConditionScope {
   /** The alias the relation has in the FROM clause (already an identifier we chose). */
   readonly alias: string;
   readonly params: Params;
+  /**
+   * The name PostgreSQL's messages would give the relation (42703 "column x.y does not exist"):
+   * PostgREST aliases an embedded table `<table>_<depth>`, so errors read that way. Defaults to
+   * the relation's name.
+   */
+  readonly label?: string;
 }
 
 /** `"alias"."col"` for a column of the scope's relation; unknown columns are PostgreSQL's 42703. */
 export function columnRef(scope: ConditionScope, name: string): { sql: string; column: Column } {
   const column = scope.relation.columns.find((c) => c.name === name);
   if (!column) {
-    throw new PostgrestError(400, '42703', `column ${scope.relation.name}.${name} does not exist`);
+    throw new PostgrestError(
+      400,
+      '42703',
+      `column ${scope.label ?? scope.relation.name}.${name} does not exist`,
+    );
   }
   return { sql: `${ident(scope.alias)}.${ident(column.name)}`, column };
 }
@@ -128,9 +138,17 @@ export function conditionsSql(scope: ConditionScope, conditions: readonly Condit
   return conditions.map((c) => conditionSql(scope, c)).join(' and ');
 }
 
-export function conditionSql(scope: ConditionScope, condition: Condition): string {
-  if (condition.type === 'filter') return filterSql(scope, condition);
-  const parts = condition.children.map((child) => conditionSql(scope, child));
+/**
+ * A condition as SQL. `filter` may take over leaves that are not column filters (presence tests
+ * on embeds, `or=(rel.not.is.null,…)`); it answers undefined for the ones it leaves alone.
+ */
+export function conditionSql(
+  scope: ConditionScope,
+  condition: Condition,
+  filter?: (leaf: Filter) => string | undefined,
+): string {
+  if (condition.type === 'filter') return filter?.(condition) ?? filterSql(scope, condition);
+  const parts = condition.children.map((child) => conditionSql(scope, child, filter));
   const joined =
     parts.length === 0
       ? condition.operator === 'and'

@@ -36,12 +36,26 @@ export interface InsertOptions {
     | undefined;
   readonly returning: string | undefined;
   readonly params: Params;
+  /**
+   * Count inserted rows in the transaction-local `pgrst.inserted` (as PostgREST does): each
+   * candidate row adds one, each one turned into an update by ON CONFLICT takes one away.
+   */
+  readonly countInserts?: boolean;
 }
+
+/** `set_config('pgrst.inserted', n ± 1)`, always true: a WHERE clause that only counts. */
+function countInserted(delta: '+' | '-'): string {
+  return `set_config('pgrst.inserted', (coalesce(nullif(current_setting('pgrst.inserted', true), '')::int, 0) ${delta} 1)::text, true) <> '-1'`;
+}
+
+/** The number of rows an insert with `countInserts` inserted (NULL before any). */
+export const INSERTED_SQL = `nullif(current_setting('pgrst.inserted', true), '')::int`;
 
 export function insertSql(o: InsertOptions): string {
   const target = `${qualified(o.relation)} as ${ident(o.alias)}`;
   const names = o.columns.map((c) => ident(c.name)).join(', ');
   const body = o.params.typed(o.rowsJson, 'json');
+  const counting = o.countInserts ? ` where ${countInserted('+')}` : '';
   let source: string;
   if (o.missingDefault) {
     const values = o.columns.map((c) => {
@@ -50,9 +64,9 @@ export function insertSql(o: InsertOptions): string {
       return `case when e.j::jsonb ? ${key} then x.${ident(c.name)} else ${fallback} end`;
     });
     source = `select ${values.join(', ')} from json_array_elements(${body}) with ordinality as e(j, n)
-      cross join lateral json_to_record(e.j) as x(${recordDefinition(o.columns)}) order by e.n`;
+      cross join lateral json_to_record(e.j) as x(${recordDefinition(o.columns)})${counting} order by e.n`;
   } else {
-    source = `select ${names} from json_to_recordset(${body}) as x(${recordDefinition(o.columns)})`;
+    source = `select ${names} from json_to_recordset(${body}) as x(${recordDefinition(o.columns)})${counting}`;
   }
   let conflict = '';
   if (o.onConflict) {
@@ -61,7 +75,7 @@ export function insertSql(o: InsertOptions): string {
     conflict =
       o.onConflict.action === 'ignore' || updates === ''
         ? ` on conflict (${keys}) do nothing`
-        : ` on conflict (${keys}) do update set ${updates}`;
+        : ` on conflict (${keys}) do update set ${updates}${o.countInserts ? ` where ${countInserted('-')}` : ''}`;
   }
   const columnList = o.columns.length > 0 ? ` (${names})` : '';
   const values = o.columns.length > 0 ? ` ${source}` : ' default values';
