@@ -154,6 +154,13 @@ describe('embedding', () => {
     ]);
   });
 
+  it('query keys reach an aliased embed by its alias or by its relation name', async () => {
+    const byAlias = await rest('/authors?select=name,articles:posts(id)&articles.id=eq.2&id=eq.1');
+    const byName = await rest('/authors?select=name,articles:posts(id)&posts.id=eq.2&id=eq.1');
+    expect(await byAlias.json()).toEqual([{ name: 'Ada', articles: [{ id: 2 }] }]);
+    expect(await byName.json()).toEqual([{ name: 'Ada', articles: [{ id: 2 }] }]);
+  });
+
   it('embedded or= filters apply inside the embed', async () => {
     const { data } = await db
       .from('authors')

@@ -41,7 +41,9 @@ async function state(projectDir: string) {
   };
 }
 
-describe('watchroom CLI', () => {
+// Each test runs several CLI processes that load TypeScript through tsx; on two loaded cores
+// that takes longer than the default per-test budget.
+describe('watchroom CLI', { timeout: 90_000 }, () => {
   it('start prints the status block; status and stop work from another process; nothing is left behind', async () => {
     const projectDir = await tempProject({});
     const { child, output } = await startCli(projectDir);
