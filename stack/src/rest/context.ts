@@ -5,6 +5,8 @@ import type { Preferences, QueryRequest } from './ast.ts';
 import type { CacheState } from './cache-holder.ts';
 import type { RequestIdentity } from './identity.ts';
 import type { MediaType } from './media.ts';
+import type { Params } from './sql/params.ts';
+import type { ReadContext } from './sql/read-context.ts';
 import type { RequestContext } from './transaction.ts';
 
 /** REST settings, resolved once from config.toml's `[api]`. */
@@ -53,4 +55,24 @@ export interface RestRequest {
 export function aliasSource(): () => string {
   let next = 0;
   return () => `pgrst_${next++}`;
+}
+
+/**
+ * What the SQL builder needs to read for this request: its cache, profile and parsed query,
+ * with `[api] max_rows` unless overridden (a write's re-read returns every affected row).
+ */
+export function readContextOf(
+  deps: RestDeps,
+  req: RestRequest,
+  params: Params,
+  overrides: { request?: QueryRequest; maxRows?: number | undefined; nextAlias?: () => string } = {},
+): ReadContext {
+  return {
+    cache: req.state.cache,
+    schema: req.schema,
+    params,
+    request: overrides.request ?? req.query,
+    maxRows: 'maxRows' in overrides ? overrides.maxRows : deps.config.maxRows,
+    nextAlias: overrides.nextAlias ?? aliasSource(),
+  };
 }

@@ -1,4 +1,4 @@
-import { aliasSource, type RestDeps, type RestRequest } from '../context.ts';
+import { type RestDeps, type RestRequest, readContextOf } from '../context.ts';
 import { PostgrestError } from '../errors.ts';
 import { notSingular } from '../media.ts';
 import { contentRange, rangeStatus } from '../range.ts';
@@ -19,17 +19,7 @@ interface ReadRow extends ResponseSettings {
 export async function readRelation(deps: RestDeps, req: RestRequest): Promise<Response> {
   const relation = findRelation(req.state.cache, req.schema, req.target);
   const params = new Params();
-  const built = buildRead(
-    {
-      cache: req.state.cache,
-      schema: req.schema,
-      params,
-      request: req.query,
-      maxRows: deps.config.maxRows,
-      nextAlias: aliasSource(),
-    },
-    { relation },
-  );
+  const built = buildRead(readContextOf(deps, req, params), { relation });
   const count = req.preferences.count;
   const exact = count === 'exact' ? `(select count(*) from (${built.countSql}) as c)` : 'null';
   const text = `select ${exact}::text as total, count(*)::int as page, ${bodySql(req.media, req.stripNulls)} as body,

@@ -1,4 +1,4 @@
-import { aliasSource, type RestDeps, type RestRequest } from '../context.ts';
+import { type RestDeps, type RestRequest, readContextOf } from '../context.ts';
 import { PostgrestError } from '../errors.ts';
 import { notSingular } from '../media.ts';
 import { parseFilter, parseTreePath } from '../parser/index.ts';
@@ -83,17 +83,7 @@ export async function callFunction(deps: RestDeps, req: RestRequest): Promise<Re
       ? `select x as "pgrst_scalar" from ${call} as x${pageSql(req, deps.config.maxRows)}`
       : `select ${call} as "pgrst_scalar"`;
   } else {
-    const built = buildRead(
-      {
-        cache: req.state.cache,
-        schema: req.schema,
-        params,
-        request: req.query,
-        maxRows: deps.config.maxRows,
-        nextAlias: aliasSource(),
-      },
-      { relation, from: call },
-    );
+    const built = buildRead(readContextOf(deps, req, params), { relation, from: call });
     rows = built.sql;
     if (req.preferences.count === 'exact') countSql = `(select count(*) from (${built.countSql}) as c)`;
   }

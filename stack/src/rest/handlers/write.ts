@@ -1,5 +1,5 @@
 import type { QueryRequest } from '../ast.ts';
-import { aliasSource, type RestDeps, type RestRequest } from '../context.ts';
+import { aliasSource, type RestDeps, type RestRequest, readContextOf } from '../context.ts';
 import { PostgrestError } from '../errors.ts';
 import { notSingular } from '../media.ts';
 import { respond } from '../respond.ts';
@@ -31,17 +31,12 @@ export async function writeRelation(deps: RestDeps, req: RestRequest): Promise<R
   let rows = 'select * from pgrst_source';
   let body = 'null::text';
   if (ret === 'representation') {
-    rows = buildRead(
-      {
-        cache: req.state.cache,
-        schema: req.schema,
-        params,
-        request: rereadOf(req.query),
-        maxRows: undefined,
-        nextAlias,
-      },
-      { relation, from: 'pgrst_source' },
-    ).sql;
+    const context = readContextOf(deps, req, params, {
+      request: rereadOf(req.query),
+      maxRows: undefined,
+      nextAlias,
+    });
+    rows = buildRead(context, { relation, from: 'pgrst_source' }).sql;
     body = bodySql(req.media, req.stripNulls);
   } else if (ret === 'headers-only') {
     body = '(json_agg(r)->0)::text';
