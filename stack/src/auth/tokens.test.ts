@@ -16,7 +16,7 @@ describe('accessTokenClaims', () => {
       is_anonymous: true,
     } as unknown as UserRow;
     const claims = accessTokenClaims({
-      issuer: 'http://127.0.0.1:54321/auth/v1',
+      issuer: 'http://auth.test/auth/v1',
       user,
       sessionId: 's',
       amr: [{ method: 'anonymous', timestamp: 10 }],

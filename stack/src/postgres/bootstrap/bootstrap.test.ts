@@ -408,7 +408,7 @@ describe('the bootstrapped database', () => {
       create table public.orders (id int primary key);
       create trigger orders_webhook after insert on public.orders for each row
         execute function supabase_functions.http_request(
-          'http://localhost:54321/functions/v1/hook', 'POST', '{"Content-Type":"application/json"}', '{}', '5000');
+          'http://hooks.test/functions/v1/hook', 'POST', '{"Content-Type":"application/json"}', '{}', '5000');
       insert into public.orders values (1);`);
     expect(notices.some((n) => n.includes('pg_net is not available'))).toBe(true);
 
