@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,4 +16,23 @@ export async function tempProject(files: {
   }
   if (files.seed !== undefined) await writeFile(join(dir, 'supabase', 'seed.sql'), files.seed);
   return dir;
+}
+
+/**
+ * Temporary projects created through it are listed in `dirs` and removed by `cleanup()`
+ * (call it from afterEach / afterAll), so test runs do not pile up in the temp directory.
+ */
+export function projectTracker() {
+  const dirs: string[] = [];
+  return {
+    dirs,
+    async create(files: Parameters<typeof tempProject>[0] = {}): Promise<string> {
+      const dir = await tempProject(files);
+      dirs.push(dir);
+      return dir;
+    },
+    async cleanup(): Promise<void> {
+      for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -3,8 +3,8 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
-import { tempProject } from '../helpers/project.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { projectTracker } from '../helpers/project.ts';
 
 const BIN = new URL('../../stack/bin/watchroom.js', import.meta.url).pathname;
 const run = promisify(execFile);
@@ -32,6 +32,20 @@ async function startCli(projectDir: string): Promise<{ child: ChildProcess; outp
   return { child, output: () => output };
 }
 
+/** Projects of this file: whatever a failed assertion left running is stopped, then removed. */
+const projects = projectTracker();
+
+afterEach(async () => {
+  for (const projectDir of projects.dirs) {
+    const recorded = await state(projectDir).catch(() => undefined);
+    // A throwaway cluster about to be deleted: no need for a clean shutdown.
+    for (const pid of [recorded?.pid, recorded?.postgresPid]) {
+      if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  }
+  await projects.cleanup();
+});
+
 async function state(projectDir: string) {
   return JSON.parse(await readFile(join(projectDir, '.watchroom', 'stack.json'), 'utf8')) as {
     pid: number;
@@ -45,7 +59,7 @@ async function state(projectDir: string) {
 // that takes longer than the default per-test budget.
 describe('watchroom CLI', { timeout: 90_000 }, () => {
   it('start prints the status block; status and stop work from another process; nothing is left behind', async () => {
-    const projectDir = await tempProject({});
+    const projectDir = await projects.create();
     const { child, output } = await startCli(projectDir);
     expect(output()).toMatch(/API URL: http:\/\/127\.0\.0\.1:\d+/);
     expect(output()).toMatch(/DB URL: postgresql:\/\/postgres:postgres@127\.0\.0\.1:\d+\/postgres/);
@@ -71,7 +85,7 @@ describe('watchroom CLI', { timeout: 90_000 }, () => {
   });
 
   it('Ctrl-C (SIGINT) stops Postgres too', async () => {
-    const projectDir = await tempProject({});
+    const projectDir = await projects.create();
     const { child } = await startCli(projectDir);
     const { postgresPid } = await state(projectDir);
     const exited = once(child, 'exit');
@@ -82,7 +96,7 @@ describe('watchroom CLI', { timeout: 90_000 }, () => {
   });
 
   it('stop cleans up a Postgres orphaned by a killed start process', async () => {
-    const projectDir = await tempProject({});
+    const projectDir = await projects.create();
     const { child } = await startCli(projectDir);
     const { postgresPid } = await state(projectDir);
     const exited = once(child, 'exit');
@@ -94,7 +108,7 @@ describe('watchroom CLI', { timeout: 90_000 }, () => {
   });
 
   it('db reset reports a broken migration with its file and exits non-zero', async () => {
-    const projectDir = await tempProject({
+    const projectDir = await projects.create({
       migrations: { '20240101000000_broken.sql': 'create table t (id int);\ncreate tabel oops (id int);' },
     });
     const result = await run(process.execPath, [BIN, 'db', 'reset', '--workdir', projectDir], { env }).catch(

@@ -1,12 +1,12 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createStack, MigrationError } from '../../stack/src/index.ts';
 import { resetDatabase } from '../../stack/src/postgres/index.ts';
 import { type PostgresServer, startPostgres } from '../../stack/src/postgres/server.ts';
-import { tempProject } from '../helpers/project.ts';
+import { projectTracker } from '../helpers/project.ts';
 
 const migrations = {
   '20240101000000_create_a.sql':
@@ -16,9 +16,12 @@ const migrations = {
   '20240103_bad-name.txt': 'ignored',
 };
 
+const projects = projectTracker();
+afterEach(() => projects.cleanup());
+
 describe('an embedded database', () => {
   it('bootstraps idempotently: a second start on the same data directory reuses it', async () => {
-    const projectDir = await tempProject({ migrations, seed: 'insert into public.b values (1);' });
+    const projectDir = await projects.create({ migrations, seed: 'insert into public.b values (1);' });
     const dataDir = join(await mkdtemp(join(tmpdir(), 'watchroom-data-')), 'db');
     const first = await createStack({ projectDir, dataDir, apiPort: 0, dbPort: 0 });
     await first.stop();
@@ -39,6 +42,7 @@ describe('an embedded database', () => {
     } finally {
       await sql.end();
       await second.stop();
+      await rm(join(dataDir, '..'), { recursive: true, force: true });
     }
   });
 });
@@ -56,10 +60,13 @@ describe('migrations on an existing server (DATABASE_URL)', () => {
       durable: false,
     });
   });
-  afterAll(() => server.stop());
+  afterAll(async () => {
+    await server.stop();
+    await rm(dataRoot, { recursive: true, force: true });
+  });
 
   it('applies migrations in file-name order and reports a broken one by file, line and error', async () => {
-    const projectDir = await tempProject({
+    const projectDir = await projects.create({
       migrations: {
         ...migrations,
         '20240104000000_half_done.sql':
@@ -95,7 +102,7 @@ describe('migrations on an existing server (DATABASE_URL)', () => {
   });
 
   it('skips Supabase-only extensions the server lacks instead of failing', async () => {
-    const projectDir = await tempProject({
+    const projectDir = await projects.create({
       migrations: {
         '20240101000000_extensions.sql':
           'create extension if not exists "pg_graphql" with schema "graphql";\ncreate extension if not exists pg_trgm with schema extensions;\ncreate table public.ext_ok (id int);',
@@ -120,7 +127,7 @@ describe('migrations on an existing server (DATABASE_URL)', () => {
   });
 
   it('db reset drops everything and rebuilds from migrations and seed', async () => {
-    const projectDir = await tempProject({ migrations, seed: 'insert into public.b values (1);' });
+    const projectDir = await projects.create({ migrations, seed: 'insert into public.b values (1);' });
     const options = {
       supabaseDir: join(projectDir, 'supabase'),
       projectRoot: projectDir,
