@@ -18,7 +18,7 @@ export interface ConditionScope {
 }
 
 /** `"alias"."col"` for a column of the scope's relation; unknown columns are PostgreSQL's 42703. */
-export function columnRef(scope: ConditionScope, name: string): { sql: string; column: Column } {
+function columnRef(scope: ConditionScope, name: string): { sql: string; column: Column } {
   const column = scope.relation.columns.find((c) => c.name === name);
   if (!column) {
     throw new PostgrestError(
