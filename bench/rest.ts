@@ -7,6 +7,8 @@
  * Run: npm run bench:rest   (env REQUESTS per scenario, default 4000; CONCURRENCY, default 16)
  */
 
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +41,11 @@ const supabase = createClient(stack.apiUrl, stack.anonKey, {
   realtime: { transport: ws as never },
 });
 const sql = postgres(stack.dbUrl, { max: CONCURRENCY });
+const floor = await startFloorServer(stack.dbUrl);
+const floorClient = createClient(floor.url, stack.anonKey, {
+  auth: { persistSession: false, autoRefreshToken: false },
+  realtime: { transport: ws as never },
+});
 const id = (i: number) => 1 + ((i * 7919) % ITEMS);
 const offset = (i: number) => (i * 37) % (ITEMS - 20);
 
@@ -46,6 +53,8 @@ const scenarios: {
   name: string;
   rest: (i: number) => Promise<unknown>;
   direct: (i: number) => Promise<unknown>;
+  /** The same supabase-js call against the bare node:http server (HTTP's own cost). */
+  floor?: (i: number) => Promise<unknown>;
 }[] = [
   {
     name: 'primary-key select',
@@ -56,6 +65,10 @@ const scenarios: {
     direct: async (i) => {
       const rows = await sql`select * from public.items where id = ${id(i)}`;
       if (rows.length !== 1) throw new Error('direct: wrong row count');
+    },
+    floor: async (i) => {
+      const { data, error } = await floorClient.from('items').select('*').eq('id', id(i));
+      if (error || data?.length !== 1) throw new Error(`floor: ${error?.message ?? 'wrong row count'}`);
     },
   },
   {
@@ -93,12 +106,15 @@ for (const concurrency of [CONCURRENCY, 1]) {
     const total = concurrency === 1 ? Math.ceil(REQUESTS / 4) : REQUESTS;
     const options = { total, concurrency, warmup: 200 };
     const direct = await runLoad(scenario.direct, options);
+    const bare = scenario.floor ? await runLoad(scenario.floor, options) : undefined;
     const rest = await runLoad(scenario.rest, options);
     const name = `${scenario.name}, concurrency ${concurrency}`;
-    for (const [path, r] of [
+    const rows = [
       ['direct SQL (postgres.js)', direct],
+      ...(bare ? [['supabase-js → bare node:http + postgres.js', bare] as const] : []),
       ['supabase-js → /rest/v1', rest],
-    ] as const) {
+    ] as const;
+    for (const [path, r] of rows) {
       const p50 = f(percentile(r.latencies, 50));
       out(`| ${name} | ${path} | ${r.perSecond.toFixed(0)} | ${p50} | ${f(percentile(r.latencies, 99))} |`);
     }
@@ -106,12 +122,37 @@ for (const concurrency of [CONCURRENCY, 1]) {
     ratios.push(
       `${name}: REST p50 ${latency}× direct, throughput ${f(direct.perSecond / rest.perSecond)}× lower`,
     );
+    if (bare) {
+      ratios.push(
+        `${name}: bare HTTP p50 ${f(percentile(bare.latencies, 50) / percentile(direct.latencies, 50))}× direct; REST p50 ${f(percentile(rest.latencies, 50) / percentile(bare.latencies, 50))}× bare HTTP, throughput ${f(bare.perSecond / rest.perSecond)}× lower`,
+      );
+    }
   }
 }
 out('');
 for (const line of ratios) out(`- ${line}`);
 
 await sql.end();
+await floor.stop();
 await stack.stop();
 await rm(dataRoot, { recursive: true, force: true });
 await rm(projectDir, { recursive: true, force: true });
+
+/** Spawns bench/http-floor-server.ts in its own process, like the stack. */
+async function startFloorServer(databaseUrl: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const server = new URL('./http-floor-server.ts', import.meta.url).pathname;
+  const child = spawn(process.execPath, ['--import', 'tsx', server, databaseUrl], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
+  const port = /listening (\d+)/.exec(chunk.toString())?.[1];
+  if (!port) throw new Error(`floor server did not start: ${chunk.toString()}`);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      const exited = once(child, 'exit');
+      child.kill('SIGINT');
+      await exited;
+    },
+  };
+}
