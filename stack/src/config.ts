@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AuthConfig } from './auth/config.ts';
 import { ConfigError } from './project-config.ts';
+import type { RealtimeConfig } from './realtime/config.ts';
 
 /** Options of `createStack`; every one optional, defaults follow the Supabase CLI. */
 export interface StackOptions {
@@ -29,6 +30,8 @@ export interface StackOptions {
   readonly enforceApiKey?: boolean | undefined;
   /** Overrides on top of config.toml's `[auth]`. */
   readonly auth?: Partial<AuthConfig>;
+  /** Realtime limits and timings; defaults are the reference server's (see RealtimeConfig). */
+  readonly realtime?: Partial<RealtimeConfig>;
   /** Environment for `env(...)` in config.toml. Default process.env. */
   readonly env?: NodeJS.ProcessEnv;
   readonly logger?: import('./lib/logger.ts').Logger;

@@ -40,6 +40,7 @@ const projectConfigSchema = z.object({
         .prefault({}),
     })
     .prefault({}),
+  realtime: z.object({ enabled: z.boolean().default(true) }).prefault({}),
   auth: z
     .object({
       enabled: z.boolean().default(true),

@@ -19,6 +19,8 @@ import {
 import { silentLogger } from './lib/logger.ts';
 import { type Database, openDatabase, prepareDatabase } from './postgres/index.ts';
 import { readProjectConfig } from './project-config.ts';
+import { DEFAULT_REALTIME_CONFIG } from './realtime/config.ts';
+import { createRealtimeService, type RealtimeService } from './realtime/index.ts';
 import { createRestPool, createRestService } from './rest/index.ts';
 
 /** How to reach a running stack: what `watchroom status` prints. */
@@ -108,7 +110,12 @@ export async function createStack(options: StackOptions = {}): Promise<Stack> {
 
     // Services are attached once the gateway knows its port: the issuer URL contains it.
     const services: Partial<Record<ServiceName, Service>> = {};
+    let realtime: RealtimeService | undefined;
     const gateway: Gateway = await startGateway({
+      onUpgrade: (request, socket, head) => {
+        if (realtime) return realtime.handleUpgrade(request, socket, head);
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      },
       port: options.apiPort ?? (ephemeral ? 0 : project.api.port),
       keys,
       services,
@@ -152,6 +159,19 @@ export async function createStack(options: StackOptions = {}): Promise<Stack> {
         config: { ...authConfigFromProject(project, gateway.url), ...options.auth },
         logger: logger.child('auth'),
       });
+    }
+
+    if (project.realtime.enabled) {
+      const service = await createRealtimeService({
+        databaseUrl: db.urlFor('supabase_realtime_admin'),
+        jwt,
+        keys,
+        config: { ...DEFAULT_REALTIME_CONFIG, ...options.realtime },
+        logger: logger.child('realtime'),
+      });
+      cleanups.push(() => service.close());
+      services.realtime = service;
+      realtime = service;
     }
 
     cleanups.splice(cleanups.indexOf(closeGateway), 1);
