@@ -1,11 +1,22 @@
 /** `npm run bench`: every benchmark in turn, each printing its own markdown table. */
 import { spawnSync } from 'node:child_process';
 
-const BENCHMARKS = ['startup.ts', 'rest.ts'];
+const BENCHMARKS: [file: string, ...args: string[]][] = [
+  ['startup.ts'],
+  ['rest.ts'],
+  ['realtime-broadcast.ts'],
+  ['realtime-changes.ts', 'changes'],
+  ['realtime-changes.ts', 'db-broadcast'],
+  ['realtime-connections.ts'],
+];
 
-for (const file of BENCHMARKS) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', new URL(file, import.meta.url).pathname], {
-    stdio: 'inherit',
-  });
+for (const [file, ...args] of BENCHMARKS) {
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', new URL(file, import.meta.url).pathname, ...args],
+    {
+      stdio: 'inherit',
+    },
+  );
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
