@@ -39,15 +39,18 @@ export interface Broadcast {
   readonly meta?: { readonly id: string; readonly replayed?: true };
 }
 
+/** What became of a published broadcast: delivered, or dropped and why. */
+export type PublishResult = 'ok' | 'rate_limited' | 'too_large';
+
 /** Fan-out of broadcasts to joined channels; implemented by the socket runtime. */
 export interface BroadcastHub {
   /**
    * Delivers to every channel joined to `topic` in the broadcast's namespace (private or
    * public) that may read broadcasts, except the sender when `excludeChannel` is given.
-   * Counts toward the project event rate; returns false when the message was dropped
-   * (rate tripped or payload too large).
+   * Counts toward the project event rate; a payload over the size limit or a tripped rate
+   * drops the message (nothing is delivered) and says which.
    */
-  publish(message: Broadcast, options?: { readonly excludeChannel?: unknown }): boolean;
+  publish(message: Broadcast, options?: { readonly excludeChannel?: unknown }): PublishResult;
 }
 
 // ----- private channels -------------------------------------------------------------------------
@@ -104,6 +107,12 @@ export interface ChangesSubscription {
   readonly identity: ChannelIdentity;
   /** Called once per change per channel with the ids of every binding that matched. */
   deliver(ids: readonly number[], data: ChangeData): void;
+  /**
+   * Later news about an accepted subscription, sent to the client as a `system`
+   * postgres_changes message: an error when the replication stream is lost, then ok
+   * (`Subscribed to PostgreSQL`) once it streams again and changes flow.
+   */
+  status(status: 'ok' | 'error', message: string): void;
 }
 
 export type SubscribeResult =
@@ -128,5 +137,11 @@ export interface ChangesEngine {
   subscribe(subscription: ChangesSubscription): Promise<SubscribeResult>;
   /** Stable per-binding id for the join reply: same binding, same number; 0 ≤ id < 2^27. */
   bindingId(binding: PostgresBinding): number;
+  /**
+   * Resolves once the replication stream is live, so database broadcasts committed from then
+   * on are delivered (immediately when it already is); rejects after `timeoutMs`.
+   */
+  whenLive(timeoutMs: number): Promise<void>;
+  /** Ends replication (the temporary slot goes with it) and the pools; idempotent. */
   close(): Promise<void>;
 }

@@ -40,7 +40,7 @@ export async function createRealtimeService(deps: RealtimeDeps): Promise<Realtim
     databaseUrl: deps.databaseUrl,
     config: deps.config,
     logger: logger.child('changes'),
-    publish: (message) => server?.hub.publish(message) ?? false,
+    publish: (message) => server?.hub.publish(message) ?? 'ok',
   }).catch(async (error: unknown) => {
     await policies.close();
     throw error;

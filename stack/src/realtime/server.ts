@@ -25,7 +25,7 @@ export interface SocketServer {
 // PLACEHOLDER — replaced by the socket runtime: refuses every upgrade.
 export function createSocketServer(_deps: SocketServerDeps): SocketServer {
   return {
-    hub: { publish: () => false },
+    hub: { publish: () => 'rate_limited' },
     handleUpgrade(_request, socket) {
       socket.end('HTTP/1.1 501 Not Implemented\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     },

@@ -1,6 +1,6 @@
 import type { Logger } from '../../lib/logger.ts';
 import type { RealtimeConfig } from '../config.ts';
-import type { Broadcast, ChangesEngine } from '../contracts.ts';
+import type { Broadcast, ChangesEngine, PublishResult } from '../contracts.ts';
 
 export interface ChangesEngineDeps {
   /** As `supabase_realtime_admin`, which has REPLICATION. */
@@ -8,7 +8,7 @@ export interface ChangesEngineDeps {
   readonly config: RealtimeConfig;
   readonly logger: Logger;
   /** Database broadcasts (`realtime.messages` inserts) go out through this. */
-  readonly publish: (message: Broadcast) => boolean;
+  readonly publish: (message: Broadcast) => PublishResult;
 }
 
 // PLACEHOLDER — replaced by the changes engine.
@@ -16,6 +16,7 @@ export async function createChangesEngine(_deps: ChangesEngineDeps): Promise<Cha
   return {
     subscribe: async () => ({ ok: false, message: 'Postgres Changes are not available yet' }),
     bindingId: () => 0,
+    whenLive: async () => undefined,
     close: async () => undefined,
   };
 }
