@@ -33,6 +33,17 @@ export interface RealtimeConfig {
   /** Rate windows: counts are bucketed every `rateBucketMs`, averaged over `rateBuckets`. */
   readonly rateBucketMs: number;
   readonly rateBuckets: number;
+  /** The project allows only private channels (`PrivateOnly`). */
+  readonly privateOnly: boolean;
+  /** `broadcast.replication_ready` joins are closed if replication is not live by then. */
+  readonly replicationReadyTimeoutMs: number;
+  /**
+   * A join waits at most this long for the replication stream to be live, so database
+   * broadcasts committed after SUBSCRIBED are not lost while the stack is still starting.
+   */
+  readonly joinReplicationWaitMs: number;
+  /** A socket whose unsent output exceeds this is cut off as a slow consumer. */
+  readonly maxBufferedBytes: number;
 }
 
 export const DEFAULT_REALTIME_CONFIG: RealtimeConfig = {
@@ -53,6 +64,10 @@ export const DEFAULT_REALTIME_CONFIG: RealtimeConfig = {
   tokenRecheckMs: 5 * 60_000,
   rateBucketMs: 5_000,
   rateBuckets: 12,
+  privateOnly: false,
+  replicationReadyTimeoutMs: 60_000,
+  joinReplicationWaitMs: 5_000,
+  maxBufferedBytes: 16 * 1024 * 1024,
 };
 
 /** The payload limit in bytes, as the reference computes it. */

@@ -19,7 +19,12 @@ export interface ChannelIdentity {
 }
 
 export type BroadcastPayload =
-  | { readonly kind: 'json'; readonly value: unknown }
+  | {
+      readonly kind: 'json';
+      readonly value: unknown;
+      /** The value's JSON text when it arrived encoded (kind-3 pushes): relayed without re-encoding. */
+      readonly encoded?: Uint8Array;
+    }
   | { readonly kind: 'binary'; readonly bytes: Uint8Array };
 
 /**

@@ -1,0 +1,24 @@
+/** What every part of the socket runtime shares: configuration, services and counters. */
+import type { ApiKeys } from '../gateway/api-keys.ts';
+import type { JwtService } from '../lib/jwt.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { RealtimeConfig } from './config.ts';
+import type { ChangesEngine, ChannelPolicies } from './contracts.ts';
+import type { Hub } from './hub.ts';
+import type { ProjectRates } from './limits/rate-counter.ts';
+
+export interface RealtimeContext {
+  readonly config: RealtimeConfig;
+  readonly jwt: JwtService;
+  readonly keys: ApiKeys;
+  readonly logger: Logger;
+  readonly policies: ChannelPolicies;
+  readonly changes: ChangesEngine;
+  readonly hub: Hub;
+  readonly rates: ProjectRates;
+  /** Sockets holding at least one channel: the reference's "connected users". */
+  readonly users: { count: number };
+  /** Set once shutdown begins: new joins get `RealtimeRestarting`. */
+  readonly lifecycle: { shuttingDown: boolean };
+  readonly now: () => number;
+}
