@@ -71,7 +71,7 @@ export function createProjectRates(config: {
  */
 export class WindowLimit {
   private count = 0;
-  private resetAt = 0;
+  private resetAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly max: number,
