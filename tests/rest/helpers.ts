@@ -3,7 +3,7 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import postgres from 'postgres';
 import { expect } from 'vitest';
 import WebSocket from 'ws';
-import { target } from './target.ts';
+import { target } from '../helpers/target.ts';
 
 /** The two API keys: `anon` (the browser's) and `service_role` (bypasses RLS). */
 export type KeyRole = 'anon' | 'service_role';

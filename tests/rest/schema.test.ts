@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { target } from '../helpers/target.ts';
 import { client, expectError, jsonBody, rest, superuser, unique } from './helpers.ts';
-import { target } from './target.ts';
 
 const NOT_EXPOSED = {
   code: 'PGRST106',

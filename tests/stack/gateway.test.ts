@@ -55,7 +55,11 @@ describe('gateway on a real stack', () => {
       code: 'not_implemented',
       message: expect.stringContaining('/functions/v1'),
     });
-    expect(await upgradeStatus(`/realtime/v1/websocket?apikey=${stack.anonKey}&vsn=1.0.0`)).toBe(501);
+  });
+
+  it('hands WebSocket upgrades under /realtime/v1 to Realtime, and refuses other paths', async () => {
+    expect(await upgradeStatus(`/realtime/v1/websocket?apikey=${stack.anonKey}&vsn=1.0.0`)).toBe(101);
+    expect(await upgradeStatus(`/realtime/v1/elsewhere?apikey=${stack.anonKey}`)).toBe(404);
   });
 
   it('rejects requests without an apikey as hosted Supabase does', async () => {

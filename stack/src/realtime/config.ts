@@ -44,6 +44,11 @@ export interface RealtimeConfig {
   readonly joinReplicationWaitMs: number;
   /** A socket whose unsent output exceeds this is cut off as a slow consumer. */
   readonly maxBufferedBytes: number;
+  /**
+   * Longest wait for a policy check or replay query; past it the database counts as
+   * unreachable, so a stuck query never holds a join (or a channel's messages) forever.
+   */
+  readonly databaseTimeoutMs: number;
 }
 
 export const DEFAULT_REALTIME_CONFIG: RealtimeConfig = {
@@ -68,6 +73,7 @@ export const DEFAULT_REALTIME_CONFIG: RealtimeConfig = {
   replicationReadyTimeoutMs: 60_000,
   joinReplicationWaitMs: 5_000,
   maxBufferedBytes: 16 * 1024 * 1024,
+  databaseTimeoutMs: 5_000,
 };
 
 /** The payload limit in bytes, as the reference computes it. */

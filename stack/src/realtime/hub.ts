@@ -106,8 +106,25 @@ export class Hub implements BroadcastHub {
     if (this.presences.get(key)?.size === 0) this.presences.delete(key);
   }
 
-  /** Sends a diff to every subscriber of the topic that may read presence, the cause included. */
+  /**
+   * Sends a diff to every subscriber of the topic that may read presence, the cause included.
+   * An update (a key both joining and leaving) goes out as its leave, then its join: realtime-js
+   * up to 2.11x strips `phx_ref` from the metas it hands to join callbacks, so the leave half of
+   * a combined diff no longer finds the old meta and a ghost stays in `presenceState()`
+   * (supabase-js#2565). Two diffs end in the same state for every client version.
+   */
   publishPresenceDiff(key: string, subTopic: string, diff: PresenceDiff): void {
+    const hasJoins = Object.keys(diff.joins).length > 0;
+    const hasLeaves = Object.keys(diff.leaves).length > 0;
+    if (hasJoins && hasLeaves) {
+      this.fanOutPresenceDiff(key, subTopic, { joins: {}, leaves: diff.leaves });
+      this.fanOutPresenceDiff(key, subTopic, { joins: diff.joins, leaves: {} });
+    } else {
+      this.fanOutPresenceDiff(key, subTopic, diff);
+    }
+  }
+
+  private fanOutPresenceDiff(key: string, subTopic: string, diff: PresenceDiff): void {
     const subscribers = this.topics.get(key);
     if (!subscribers) return;
     const topic = TOPIC_PREFIX + subTopic;

@@ -7,6 +7,7 @@ import { errorMessage } from '../../lib/errors.ts';
 import type { BroadcastOrigin, BroadcastPayload } from '../contracts.ts';
 import type { PhoenixMessage, UserBroadcastPush } from '../wire/message.ts';
 import type { Channel } from './channel.ts';
+import { withDeadline } from './deadline.ts';
 import { isJsonObject } from './payload.ts';
 
 interface Request {
@@ -74,7 +75,12 @@ function publish(
 
 async function authorizeWrite(channel: Channel): Promise<boolean> {
   try {
-    const allowed = await channel.ctx.policies.canWrite(channel.policyContext(), 'broadcast');
+    const { policies, config } = channel.ctx;
+    const allowed = await withDeadline(
+      policies.canWrite(channel.policyContext(), 'broadcast'),
+      config.databaseTimeoutMs,
+      'the write policy check',
+    );
     channel.auth.broadcastWrite = allowed;
     return allowed;
   } catch (error) {

@@ -8,6 +8,7 @@ import type { Broadcast, ChannelIdentity, PolicyExtension } from '../contracts.t
 import { RealtimeTokenError, verifyRealtimeToken } from '../identity.ts';
 import { TOPIC_PREFIX } from '../wire/message.ts';
 import { Channel, type ChannelAuth, type ChannelTransport } from './channel.ts';
+import { withDeadline } from './deadline.ts';
 import { parseJoinPayload } from './schemas.ts';
 
 /** The socket's side of a join. */
@@ -80,7 +81,11 @@ export async function joinChannel(
     const extensions: PolicyExtension[] = config.presenceEnabled ? ['broadcast', 'presence'] : ['broadcast'];
     let read: Awaited<ReturnType<typeof ctx.policies.canRead>>;
     try {
-      read = await ctx.policies.canRead({ topic: subTopic, identity, headers: socket.headers }, extensions);
+      read = await withDeadline(
+        ctx.policies.canRead({ topic: subTopic, identity, headers: socket.headers }, extensions),
+        limits.databaseTimeoutMs,
+        'the read policy check',
+      );
     } catch (error) {
       ctx.logger.error(`private join ${subTopic}: ${errorMessage(error)}`);
       return fail('UnableToConnectToProject', 'Realtime was unable to connect to the project database');
@@ -98,7 +103,11 @@ export async function joinChannel(
     if (config.replay !== 'ignored') {
       const limit = Math.max(1, Math.min(config.replay.limit ?? MAX_REPLAY, MAX_REPLAY));
       try {
-        replayed = await ctx.policies.replay(subTopic, config.replay.since, limit);
+        replayed = await withDeadline(
+          ctx.policies.replay(subTopic, config.replay.since, limit),
+          limits.databaseTimeoutMs,
+          'the replay query',
+        );
       } catch (error) {
         ctx.logger.error(`replay ${subTopic}: ${errorMessage(error)}`);
         return fail('UnableToReplayMessages', 'Realtime was unable to replay messages');

@@ -7,6 +7,7 @@ import { maxPayloadBytes } from '../config.ts';
 import { jsonEqual } from '../presence/tracker.ts';
 import type { PhoenixMessage } from '../wire/message.ts';
 import type { Channel } from './channel.ts';
+import { withDeadline } from './deadline.ts';
 import { isJsonObject, type JsonObject } from './payload.ts';
 
 export function handlePresence(channel: Channel, message: PhoenixMessage): void | Promise<void> {
@@ -64,10 +65,19 @@ function track(channel: Channel, message: PhoenixMessage, body: JsonObject): voi
  * gated, then presence-write.
  */
 async function authorize(channel: Channel): Promise<void> {
-  const { policies } = channel.ctx;
+  const { policies, config } = channel.ctx;
+  const ms = config.databaseTimeoutMs;
   if (channel.auth.presenceRead === undefined) {
-    const read = await policies.canRead(channel.policyContext(), ['presence']);
+    const read = await withDeadline(
+      policies.canRead(channel.policyContext(), ['presence']),
+      ms,
+      'the read policy check',
+    );
     channel.auth.presenceRead = read.presence === true;
   }
-  channel.auth.presenceWrite = await policies.canWrite(channel.policyContext(), 'presence');
+  channel.auth.presenceWrite = await withDeadline(
+    policies.canWrite(channel.policyContext(), 'presence'),
+    ms,
+    'the write policy check',
+  );
 }

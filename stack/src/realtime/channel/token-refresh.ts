@@ -7,6 +7,7 @@ import { errorMessage } from '../../lib/errors.ts';
 import type { PolicyExtension } from '../contracts.ts';
 import { msUntilExpiry, RealtimeTokenError, verifyRealtimeToken } from '../identity.ts';
 import type { Channel } from './channel.ts';
+import { withDeadline } from './deadline.ts';
 import { isJsonObject } from './payload.ts';
 
 export async function refreshToken(channel: Channel, payload: unknown): Promise<void> {
@@ -28,7 +29,11 @@ export async function refreshToken(channel: Channel, payload: unknown): Promise<
     const extensions: PolicyExtension[] = channel.presenceEnabled ? ['broadcast', 'presence'] : ['broadcast'];
     let read: Awaited<ReturnType<typeof ctx.policies.canRead>>;
     try {
-      read = await ctx.policies.canRead({ ...channel.policyContext(), identity }, extensions);
+      read = await withDeadline(
+        ctx.policies.canRead({ ...channel.policyContext(), identity }, extensions),
+        ctx.config.databaseTimeoutMs,
+        'the read policy check',
+      );
     } catch (error) {
       channel.transport.log('error', `UnableToSetPolicies: ${errorMessage(error)}`);
       return channel.shutdown('Realtime was unable to connect to the project database');

@@ -1,16 +1,16 @@
 import { inject } from 'vitest';
 
 /**
- * Where the REST conformance suite runs: the stack the e2e global setup started, or a real
+ * Where the REST and Realtime conformance suites run: the stack the e2e global setup started, or a real
  * Supabase project when `SUPABASE_URL`, `SUPABASE_ANON_KEY` and `SUPABASE_SERVICE_ROLE_KEY` are
  * set (plus `SUPABASE_DB_URL` for the tests that need SQL, and `SUPABASE_JWT_SECRET` for the
  * ones that sign their own tokens; those tests are skipped without them).
  *
  * Against a real project, apply the fixture schema first: link the project and run
- * `supabase db push` from `tests/fixtures/project` (its migrations include
- * `20240103000000_create_rest_fixture.sql`). Email sign-ups must be auto-confirmed.
+ * `supabase db push` from `tests/fixtures/project` (its migrations include the REST and
+ * Realtime fixtures). Email sign-ups must be auto-confirmed.
  */
-export interface RestTarget {
+export interface Target {
   /** The API gateway URL; REST lives under `/rest/v1`. */
   readonly apiUrl: string;
   readonly anonKey: string;
@@ -23,7 +23,7 @@ export interface RestTarget {
   readonly local: boolean;
 }
 
-function resolveTarget(): RestTarget {
+function resolveTarget(): Target {
   const env = process.env;
   if (env.SUPABASE_URL && env.SUPABASE_ANON_KEY && env.SUPABASE_SERVICE_ROLE_KEY) {
     return {
@@ -46,4 +46,4 @@ function resolveTarget(): RestTarget {
   };
 }
 
-export const target: RestTarget = resolveTarget();
+export const target: Target = resolveTarget();
