@@ -31,9 +31,13 @@ afterEach(async () => {
   );
 });
 
-/** A supabase-js client of the project; `key` defaults to the anon key. */
-export function realtimeClient(key: string = target.anonKey, options: Options = {}): SupabaseClient {
-  const client = createClient(target.apiUrl, key, {
+/** A supabase-js client of the project (or of `apiUrl`); `key` defaults to the anon key. */
+export function realtimeClient(
+  key: string = target.anonKey,
+  options: Options = {},
+  apiUrl: string = target.apiUrl,
+): SupabaseClient {
+  const client = createClient(apiUrl, key, {
     ...options,
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     realtime: { transport: WebSocket as never, ...options.realtime },

@@ -23,8 +23,11 @@ export class RawSocket {
   static async open(
     query: Record<string, string> = {},
     headers: Record<string, string> = {},
+    apiUrl: string = target.apiUrl,
   ): Promise<RawSocket> {
-    const ws = new WebSocket(socketUrl({ apikey: target.anonKey, vsn: '2.0.0', ...query }), { headers });
+    const ws = new WebSocket(socketUrl({ apikey: target.anonKey, vsn: '2.0.0', ...query }, apiUrl), {
+      headers,
+    });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
@@ -62,8 +65,8 @@ export class RawSocket {
   }
 }
 
-export function socketUrl(query: Record<string, string>): string {
-  const url = new URL(`${target.apiUrl.replace(/^http/, 'ws')}/realtime/v1/websocket`);
+export function socketUrl(query: Record<string, string>, apiUrl: string = target.apiUrl): string {
+  const url = new URL(`${apiUrl.replace(/^http/, 'ws')}/realtime/v1/websocket`);
   for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
   return url.toString();
 }
@@ -72,9 +75,10 @@ export function socketUrl(query: Record<string, string>): string {
 export function upgradeAnswer(
   query: Record<string, string>,
   headers: Record<string, string> = {},
+  apiUrl: string = target.apiUrl,
 ): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(socketUrl(query), { headers });
+    const ws = new WebSocket(socketUrl(query, apiUrl), { headers });
     ws.once('open', () => {
       ws.close();
       resolve({ status: 101, body: undefined });
