@@ -5,7 +5,7 @@ import type { JwtService } from '../lib/jwt.ts';
 import type { Logger } from '../lib/logger.ts';
 import { createChangesEngine } from './changes/index.ts';
 import type { RealtimeConfig } from './config.ts';
-import { createBroadcastApi } from './http-api.ts';
+import { createBroadcastApi } from './http/index.ts';
 import { createChannelPolicies } from './policies/index.ts';
 import { createSocketServer } from './server.ts';
 
@@ -53,8 +53,10 @@ export async function createRealtimeService(deps: RealtimeDeps): Promise<Realtim
     policies,
     changes,
   });
+  const rates = server.rates;
   const api = createBroadcastApi({
     hub: server.hub,
+    eventsPerSecond: () => rates.events.average,
     policies,
     jwt: deps.jwt,
     keys: deps.keys,

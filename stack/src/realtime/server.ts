@@ -15,7 +15,7 @@ import type { RealtimeContext } from './context.ts';
 import type { ChangesEngine, ChannelPolicies } from './contracts.ts';
 import { Hub } from './hub.ts';
 import { RealtimeTokenError, upgradeRefusal, verifyRealtimeToken } from './identity.ts';
-import { createProjectRates } from './limits/rate-counter.ts';
+import { createProjectRates, type ProjectRates } from './limits/rate-counter.ts';
 import { type LogLevel, Session } from './session.ts';
 import { serializerFor } from './wire/serializer.ts';
 
@@ -31,6 +31,8 @@ export interface SocketServerDeps {
 
 export interface SocketServer {
   readonly hub: Hub;
+  /** The project-wide rates, which the REST broadcast endpoints consult too. */
+  readonly rates: ProjectRates;
   /** Serves `/realtime/v1/websocket` and `/socket/websocket`; anything else is refused. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Refuses new joins, closes every socket (1001) and waits for them; idempotent. */
@@ -126,6 +128,7 @@ export function createSocketServer(deps: SocketServerDeps): SocketServer {
   let closing: Promise<void> | undefined;
   return {
     hub,
+    rates,
     handleUpgrade(request, socket, head) {
       socket.on('error', (error) => logger.debug(`upgrade socket: ${errorMessage(error)}`));
       upgrade(request, socket, head).catch((error: unknown) => {

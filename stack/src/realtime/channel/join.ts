@@ -6,6 +6,7 @@ import { errorMessage } from '../../lib/errors.ts';
 import type { RealtimeContext } from '../context.ts';
 import type { Broadcast, ChannelIdentity, PolicyExtension } from '../contracts.ts';
 import { RealtimeTokenError, verifyRealtimeToken } from '../identity.ts';
+import { ChannelPoliciesError } from '../policies/errors.ts';
 import { TOPIC_PREFIX } from '../wire/message.ts';
 import { Channel, type ChannelAuth, type ChannelTransport } from './channel.ts';
 import { withDeadline } from './deadline.ts';
@@ -110,6 +111,7 @@ export async function joinChannel(
         );
       } catch (error) {
         ctx.logger.error(`replay ${subTopic}: ${errorMessage(error)}`);
+        if (error instanceof ChannelPoliciesError) return { ok: false, reason: error.joinReason };
         return fail('UnableToReplayMessages', 'Realtime was unable to replay messages');
       }
     }
