@@ -190,8 +190,15 @@ afterAll(async () => {
   sqlClient = undefined;
 });
 
-/** A new id for the fixture tables, unique across tests and runs. */
-let nextId = Date.now() * 1000;
-export const uniqueId = () => ++nextId;
+/**
+ * A new id for the fixture tables, unique across tests, files and runs; `id + 0 … id + 999`
+ * are the caller's too, for tests that need a run of ids.
+ */
+// A random start per file (each test file loads its own copy), far below 2^53.
+let nextId = Math.floor(Math.random() * 2 ** 40) * 1000;
+export const uniqueId = () => {
+  nextId += 1000;
+  return nextId;
+};
 
 export { target };
