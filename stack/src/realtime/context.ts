@@ -6,6 +6,7 @@ import type { RealtimeConfig } from './config.ts';
 import type { ChangesEngine, ChannelPolicies } from './contracts.ts';
 import type { Hub } from './hub.ts';
 import type { ProjectRates } from './limits/rate-counter.ts';
+import type { Outbox } from './outbox.ts';
 
 export interface RealtimeContext {
   readonly config: RealtimeConfig;
@@ -16,6 +17,8 @@ export interface RealtimeContext {
   readonly changes: ChangesEngine;
   readonly hub: Hub;
   readonly rates: ProjectRates;
+  /** Every socket's outgoing frames, written once per event-loop turn. */
+  readonly outbox: Outbox;
   /** Sockets holding at least one channel: the reference's "connected users". */
   readonly users: { count: number };
   /** Set once shutdown begins: new joins get `RealtimeRestarting`. */

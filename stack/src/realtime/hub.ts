@@ -129,7 +129,9 @@ export class Hub implements BroadcastHub {
     if (!subscribers) return;
     const topic = TOPIC_PREFIX + subTopic;
     const frames = new FrameCache((vsn) => ({
-      data: SERIALIZERS[vsn].encode({ joinRef: null, ref: null, topic, event: PRESENCE_DIFF, payload: diff }),
+      data: Buffer.from(
+        SERIALIZERS[vsn].encode({ joinRef: null, ref: null, topic, event: PRESENCE_DIFF, payload: diff }),
+      ),
       binary: false,
     }));
     let delivered = 0;

@@ -16,6 +16,7 @@ import type { ChangesEngine, ChannelPolicies } from './contracts.ts';
 import { Hub } from './hub.ts';
 import { RealtimeTokenError, upgradeRefusal, verifyRealtimeToken } from './identity.ts';
 import { createProjectRates, type ProjectRates } from './limits/rate-counter.ts';
+import { createOutbox } from './outbox.ts';
 import { type LogLevel, Session } from './session.ts';
 import { serializerFor } from './wire/serializer.ts';
 
@@ -55,6 +56,7 @@ export function createSocketServer(deps: SocketServerDeps): SocketServer {
     changes: deps.changes,
     hub,
     rates,
+    outbox: createOutbox(),
     users: { count: 0 },
     lifecycle: { shuttingDown: false },
     now: deps.now ?? Date.now,

@@ -133,7 +133,7 @@ export class Session {
         if (this.ctx.config.joinErrorDelayMs > 0) await delay(this.ctx.config.joinErrorDelayMs);
         if (this.closed) return;
         this.replyTo(message, 'error', { reason: outcome.reason });
-        if (outcome.disconnect) this.ws.close(1008, 'Too many joins per second');
+        if (outcome.disconnect) this.close(1008, 'Too many joins per second');
         return;
       }
       this.channels.set(topic, outcome.channel);
@@ -172,12 +172,12 @@ export class Session {
   sendFrame(frame: Frame): void {
     if (this.closed) return;
     // A client that cannot keep up would grow this buffer without bound.
-    if (this.ws.bufferedAmount > this.ctx.config.maxBufferedBytes) {
+    if (this.ws.bufferedAmount + this.ctx.outbox.pending(this.ws) > this.ctx.config.maxBufferedBytes) {
       this.log('error', 'SlowConsumer: output buffer exceeded, closing the socket');
       this.ws.terminate();
       return;
     }
-    this.ws.send(frame.data, { binary: frame.binary });
+    this.ctx.outbox.send(this.ws, frame);
   }
 
   private replyTo(
@@ -226,7 +226,9 @@ export class Session {
     else this.closeListeners.push(listener);
   }
 
+  /** Closes the socket after what is already queued for it, a join error reply say. */
   close(code: number, reason: string): void {
+    this.ctx.outbox.flush(this.ws);
     this.ws.close(code, reason);
   }
 

@@ -47,7 +47,8 @@ export function broadcastFrame(
     vsn === '2.0.0'
       ? JSON.stringify([joinRef, null, topic, BROADCAST, object])
       : JSON.stringify({ topic, event: BROADCAST, payload: object, ref: null });
-  return { data, binary: false };
+  // Encoded once here: ws would otherwise encode a string again for every recipient.
+  return { data: Buffer.from(data), binary: false };
 }
 
 /** Bytes the size limit is measured on: the user payload as it travels. */
