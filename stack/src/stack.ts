@@ -124,7 +124,13 @@ export async function createStack(options: StackOptions = {}): Promise<Stack> {
     });
     // Registered now so a failure below still closes it; moved last once services are up, so
     // stop() closes the door before it ends the pools requests run on.
-    const closeGateway = () => gateway.close();
+    // Upgraded WebSockets count as the servers' connections, so the gateway only finishes closing
+    // once Realtime has closed them: stop accepting first, then close Realtime's sockets.
+    const closeGateway = async () => {
+      const closed = gateway.close();
+      await realtime?.close();
+      await closed;
+    };
     cleanups.push(closeGateway);
 
     if (project.api.enabled) {
