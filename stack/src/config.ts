@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AuthConfig } from './auth/config.ts';
 import { ConfigError } from './project-config.ts';
 import type { RealtimeConfig } from './realtime/config.ts';
+import { realtimeConfigFromEnv } from './realtime/config-env.ts';
 
 /** Options of `createStack`; every one optional, defaults follow the Supabase CLI. */
 export interface StackOptions {
@@ -64,5 +65,6 @@ export function stackOptionsFromEnv(env: NodeJS.ProcessEnv): StackOptions {
     ...(e.WATCHROOM_DATA_DIR ? { dataDir: e.WATCHROOM_DATA_DIR } : {}),
     enforceApiKey:
       e.WATCHROOM_ENFORCE_APIKEY === undefined ? undefined : e.WATCHROOM_ENFORCE_APIKEY === 'true',
+    realtime: realtimeConfigFromEnv(env),
   };
 }
