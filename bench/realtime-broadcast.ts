@@ -1,22 +1,29 @@
 /**
  * Broadcast fan-out: 50 rooms × 20 members (1,000 connections), each message delivered to the
  * 19 other members of its room. First at a fixed offered load of ~10k deliveries/s, then raised
- * step by step to saturation. Ours (Realtime through realtime-js) vs Socket.IO (its client and
- * server) on the same machine, in one run. Latency is send → receive inside this one process,
- * so no clock skew enters it.
+ * step by step to saturation. Ours vs Socket.IO on the same machine, in one run, twice:
  *
- * Run: npm run bench:broadcast   (env ROOMS, MEMBERS, SECONDS per step)
+ * - with wire-level clients (bench/wire-clients.ts) that cost the load generator little, so the
+ *   servers are what saturates: this is the server comparison;
+ * - with the real clients, realtime-js and socket.io-client, whose own cost per message then
+ *   bounds what one load-generator process can receive.
+ *
+ * Latency is send → receive inside this one process, so no clock skew enters it.
+ *
+ * Run: npm run bench:broadcast   (env ROOMS, MEMBERS, STEP_SECONDS per step, CLIENTS=wire|real|both)
  */
 import { cpus } from 'node:os';
 import { connectAll, type RoomMember, realtimeMember, socketIoMember } from './room-clients.ts';
 import { spawnReady } from './spawn.ts';
 import { percentile } from './stats.ts';
+import { wireRealtimeMember, wireSocketIoMember } from './wire-clients.ts';
 
 const ROOMS = Number(process.env.ROOMS ?? 50);
 const MEMBERS = Number(process.env.MEMBERS ?? 20);
-const SECONDS = Number(process.env.SECONDS ?? 8);
+const SECONDS = Number(process.env.STEP_SECONDS ?? 8);
 const BASE_RATE = 10_000;
-const STEPS = [1, 2, 3, 4, 6];
+const STEPS = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 40, 48, 64];
+const CLIENTS = process.env.CLIENTS ?? 'both';
 const WARMUP_MS = 1_000;
 
 interface StepResult {
@@ -89,13 +96,18 @@ async function bench(
 ) {
   const recorder = new Recorder();
   const members = await connectAll(ROOMS * MEMBERS, (i) => connect(i, recorder.onMessage));
+  process.stderr.write(`${name}: ${members.length} connections joined\n`);
   const rows: StepResult[] = [];
   for (const step of STEPS) {
     const result = await runStep(members, recorder, BASE_RATE * step);
     rows.push(result);
+    process.stderr.write(
+      `${name}: offered ${result.offered}/s, delivered ${result.delivered.toFixed(0)}/s\n`,
+    );
     // Saturated: what arrives is well below what was offered.
     if (result.delivered < result.offered * 0.8) break;
   }
+  process.stderr.write(`${name}: closing ${members.length} connections\n`);
   await Promise.all(members.map((m) => m.close()));
   return { name, rows };
 }
@@ -117,14 +129,19 @@ const stack = await spawnReady<{ apiUrl: string; anonKey: string; pid: number }>
 );
 const socketIo = await spawnReady<{ url: string }>(new URL('./socketio-server.ts', import.meta.url));
 
-const results = [
-  await bench('Watchroom Realtime (realtime-js)', (i, onMessage) =>
-    realtimeMember(stack.ready.apiUrl, stack.ready.anonKey, roomOf(i), onMessage),
-  ),
-  await bench('Socket.IO 4 (socket.io-client, websocket transport)', (i, onMessage) =>
-    socketIoMember(socketIo.ready.url, roomOf(i), onMessage),
-  ),
-];
+const ours = (member: typeof realtimeMember) => (i: number, onMessage: Recorder['onMessage']) =>
+  member(stack.ready.apiUrl, stack.ready.anonKey, roomOf(i), onMessage);
+const theirs = (member: typeof socketIoMember) => (i: number, onMessage: Recorder['onMessage']) =>
+  member(socketIo.ready.url, roomOf(i), onMessage);
+const results: Awaited<ReturnType<typeof bench>>[] = [];
+if (CLIENTS !== 'real') {
+  results.push(await bench('Watchroom Realtime, wire-level clients', ours(wireRealtimeMember)));
+  results.push(await bench('Socket.IO 4, wire-level clients', theirs(wireSocketIoMember)));
+}
+if (CLIENTS !== 'wire') {
+  results.push(await bench('Watchroom Realtime, realtime-js clients', ours(realtimeMember)));
+  results.push(await bench('Socket.IO 4, socket.io-client clients', theirs(socketIoMember)));
+}
 await stack.stop();
 await socketIo.stop();
 
@@ -143,9 +160,10 @@ for (const { name, rows } of results) {
   }
 }
 const peak = (rows: StepResult[]) => Math.max(...rows.map((r) => r.delivered));
-const [ours, theirs] = results;
-if (ours && theirs) {
+for (let i = 0; i + 1 < results.length; i += 2) {
+  const [a, b] = [results[i], results[i + 1]];
+  if (!a || !b) continue;
   out(
-    `\nPeak delivered/s: ours ${peak(ours.rows).toFixed(0)}, Socket.IO ${peak(theirs.rows).toFixed(0)} (${f(peak(ours.rows) / peak(theirs.rows))}×)`,
+    `\nPeak delivered/s: ${a.name} ${peak(a.rows).toFixed(0)}, ${b.name} ${peak(b.rows).toFixed(0)} (${f(peak(a.rows) / peak(b.rows))}×)`,
   );
 }

@@ -9,7 +9,7 @@
  * listener), the floor for "Postgres tells a Node process about a commit" on this machine.
  * t0 is taken just before the writing statement is sent, so latencies include its round trip.
  *
- * Run: npm run bench:changes  |  npm run bench:db-broadcast   (env SUBSCRIBERS, SECONDS, RATE)
+ * Run: npm run bench:changes  |  npm run bench:db-broadcast   (env SUBSCRIBERS, STEP_SECONDS, RATE)
  */
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
@@ -24,7 +24,7 @@ import { percentile } from './stats.ts';
 
 const MODE = process.argv[2] === 'db-broadcast' ? 'db-broadcast' : 'changes';
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 100);
-const SECONDS = Number(process.env.SECONDS ?? 10);
+const SECONDS = Number(process.env.STEP_SECONDS ?? 10);
 const RATE = Number(process.env.RATE ?? 20); // writes per second
 
 const projectDir = await tempProject({
