@@ -176,8 +176,9 @@ describe('join', () => {
       'access_token',
       { access_token: await signToken({ role: 'authenticated' }) },
     ]);
-    raw.send([null, '999', 'phoenix', 'heartbeat', {}]);
-    await raw.message('phoenix', 'phx_reply', '999');
+    // A barrier through the same channel, answered only after the refresh was handled.
+    raw.send([joinRef, '999', topic, 'presence', { type: 'presence' }]);
+    await raw.message(topic, 'phx_reply', '999');
     expect(raw.inbox.items.some((m) => Array.isArray(m) && m[1] === refreshRef)).toBe(false);
     raw.close();
 

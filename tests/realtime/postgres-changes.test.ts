@@ -143,6 +143,9 @@ describe('postgres_changes', () => {
       ['name=neq.x', (r) => r.name !== 'x'],
       ['n=lt.3', (r) => r.n !== null && r.n < 3],
       ['name=match.^w.d', (r) => /^w.d/.test(r.name)],
+      ['name=imatch.^W.D', (r) => /^w.d/i.test(r.name)],
+      [`id=lte.${at(2)}`, (r) => r.id <= at(2)],
+      [`id=not.gte.${at(6)}`, (r) => r.id < at(6)],
       ['n=not.in.(1,2,3)', (r) => r.n !== null && ![1, 2, 3].includes(r.n)],
       ['name=isdistinct.x', (r) => r.name !== 'x'],
     ];
