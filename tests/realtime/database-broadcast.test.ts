@@ -6,6 +6,7 @@ import {
   realtimeClient,
   sql,
   subscribed,
+  systemMessages,
   uniqueId,
   uniqueTopic,
   userClient,
@@ -95,6 +96,18 @@ describe('broadcast from the database', () => {
       operation: 'DELETE',
       record: null,
       old_record: { id, body: 'edited' },
+    });
+  });
+
+  it('broadcast.replication_ready reports the replication connection', async () => {
+    const channel = realtimeClient().channel(uniqueTopic(), {
+      config: { broadcast: { replication_ready: true } } as never,
+    });
+    const system = systemMessages(channel);
+    await subscribed(channel);
+    expect(await system.next((m) => m.extension === 'system')).toMatchObject({
+      status: 'ok',
+      message: 'Replication connection established',
     });
   });
 

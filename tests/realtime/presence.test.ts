@@ -1,7 +1,15 @@
 /** Realtime conformance, presence (realtime.md §8 items 37–47, §4). */
 import type { RealtimeChannel } from '@supabase/supabase-js';
 import { describe, expect, it } from 'vitest';
-import { Inbox, realtimeClient, statuses, subscribed, systemMessages, uniqueTopic } from './helpers.ts';
+import {
+  Inbox,
+  realtimeClient,
+  statuses,
+  subscribed,
+  systemMessages,
+  target,
+  uniqueTopic,
+} from './helpers.ts';
 import { RawSocket } from './raw-socket.ts';
 
 interface PresenceEvent {
@@ -64,6 +72,7 @@ describe('presence', () => {
     expect(generated[0]?.length).toBeGreaterThan(0);
   });
 
+  // Against Supabase, realtime-js ≤ 2.11x keeps a ghost of the old meta here (supabase-js#2565).
   it('40. tracking a new payload replaces the entry: others see a join and a leave', async () => {
     const topic = uniqueTopic();
     const a = await member(topic, 'k');
@@ -183,38 +192,48 @@ describe('presence', () => {
     raw.close();
   });
 
-  it('presence_state carries the join_ref and diffs reach the tracker itself, on the wire', async () => {
-    const raw = await RawSocket.open();
-    const topic = `realtime:${uniqueTopic()}`;
-    const { joinRef } = await raw.join(topic, { config: { presence: { key: 'wire', enabled: true } } });
-    expect(await raw.message(topic, 'presence_state')).toEqual([joinRef, null, topic, 'presence_state', {}]);
-    raw.send([joinRef, '30', topic, 'presence', { type: 'presence', event: 'track', payload: { x: 1 } }]);
-    const diff = await raw.message(topic, 'presence_diff');
-    const meta = { x: 1, phx_ref: expect.any(String) };
-    expect(diff).toEqual([
-      null,
-      null,
-      topic,
-      'presence_diff',
-      { joins: { wire: { metas: [meta] } }, leaves: {} },
-    ]);
+  // Watchroom sends an update as leave-then-join (Hub.publishPresenceDiff); Supabase sends one diff.
+  it.skipIf(!target.local)(
+    'presence_state carries the join_ref and diffs reach the tracker itself, on the wire',
+    async () => {
+      const raw = await RawSocket.open();
+      const topic = `realtime:${uniqueTopic()}`;
+      const { joinRef } = await raw.join(topic, { config: { presence: { key: 'wire', enabled: true } } });
+      expect(await raw.message(topic, 'presence_state')).toEqual([
+        joinRef,
+        null,
+        topic,
+        'presence_state',
+        {},
+      ]);
+      raw.send([joinRef, '30', topic, 'presence', { type: 'presence', event: 'track', payload: { x: 1 } }]);
+      const diff = await raw.message(topic, 'presence_diff');
+      const meta = { x: 1, phx_ref: expect.any(String) };
+      expect(diff).toEqual([
+        null,
+        null,
+        topic,
+        'presence_diff',
+        { joins: { wire: { metas: [meta] } }, leaves: {} },
+      ]);
 
-    // An update goes out as its leave, then its join (see Hub.publishPresenceDiff).
-    const seen = raw.inbox.items.length;
-    raw.send([joinRef, '31', topic, 'presence', { type: 'presence', event: 'track', payload: { x: 2 } }]);
-    const isDiff = (m: unknown) => Array.isArray(m) && m[3] === 'presence_diff';
-    const leave = await raw.inbox.after(seen, isDiff);
-    const join = await raw.inbox.after(raw.inbox.items.indexOf(leave) + 1, isDiff);
-    const firstRef = (diff[4] as { joins: { wire: { metas: { phx_ref: string }[] } } }).joins.wire.metas[0]
-      ?.phx_ref;
-    expect((leave as unknown[])[4]).toEqual({
-      joins: {},
-      leaves: { wire: { metas: [{ x: 1, phx_ref: firstRef }] } },
-    });
-    expect((join as unknown[])[4]).toEqual({
-      joins: { wire: { metas: [{ x: 2, phx_ref: expect.any(String), phx_ref_prev: firstRef }] } },
-      leaves: {},
-    });
-    raw.close();
-  });
+      // An update goes out as its leave, then its join (see Hub.publishPresenceDiff).
+      const seen = raw.inbox.items.length;
+      raw.send([joinRef, '31', topic, 'presence', { type: 'presence', event: 'track', payload: { x: 2 } }]);
+      const isDiff = (m: unknown) => Array.isArray(m) && m[3] === 'presence_diff';
+      const leave = await raw.inbox.after(seen, isDiff);
+      const join = await raw.inbox.after(raw.inbox.items.indexOf(leave) + 1, isDiff);
+      const firstRef = (diff[4] as { joins: { wire: { metas: { phx_ref: string }[] } } }).joins.wire.metas[0]
+        ?.phx_ref;
+      expect((leave as unknown[])[4]).toEqual({
+        joins: {},
+        leaves: { wire: { metas: [{ x: 1, phx_ref: firstRef }] } },
+      });
+      expect((join as unknown[])[4]).toEqual({
+        joins: { wire: { metas: [{ x: 2, phx_ref: expect.any(String), phx_ref_prev: firstRef }] } },
+        leaves: {},
+      });
+      raw.close();
+    },
+  );
 });
