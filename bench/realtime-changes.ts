@@ -12,6 +12,7 @@
  * Run: npm run bench:changes  |  npm run bench:db-broadcast   (env SUBSCRIBERS, STEP_SECONDS, RATE)
  */
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { RealtimeClient } from '@supabase/supabase-js';
 import { SignJWT } from 'jose';
@@ -137,6 +138,7 @@ const floor = await drive((id) => sql`insert into public.bench_notify (id, body)
 await listener.end();
 await sql.end();
 await stack.stop();
+await rm(projectDir, { recursive: true, force: true });
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const f = (n: number) => n.toFixed(2);
