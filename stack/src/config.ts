@@ -33,6 +33,8 @@ export interface StackOptions {
   readonly auth?: Partial<AuthConfig>;
   /** Realtime limits and timings; defaults are the reference server's (see RealtimeConfig). */
   readonly realtime?: Partial<RealtimeConfig>;
+  /** Edge function limits and switches (see FunctionsConfig). */
+  readonly functions?: Partial<import('./functions/config.ts').FunctionsConfig>;
   /** Environment for `env(...)` in config.toml. Default process.env. */
   readonly env?: NodeJS.ProcessEnv;
   readonly logger?: import('./lib/logger.ts').Logger;

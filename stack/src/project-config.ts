@@ -41,6 +41,27 @@ const projectConfigSchema = z.object({
     })
     .prefault({}),
   realtime: z.object({ enabled: z.boolean().default(true) }).prefault({}),
+  edge_runtime: z
+    .object({
+      enabled: z.boolean().default(true),
+      policy: z.enum(['per_worker', 'oneshot']).default('per_worker'),
+      inspector_port: z.number().int().min(0).max(65535).default(8083),
+      deno_version: z.number().int().default(2),
+      secrets: z.record(z.string(), z.string()).default({}),
+    })
+    .prefault({}),
+  functions: z
+    .record(
+      z.string(),
+      z.object({
+        enabled: z.boolean().default(true),
+        verify_jwt: z.boolean().default(true),
+        import_map: z.string().optional(),
+        entrypoint: z.string().optional(),
+        static_files: z.array(z.string()).default([]),
+      }),
+    )
+    .default({}),
   auth: z
     .object({
       enabled: z.boolean().default(true),

@@ -5,6 +5,7 @@ import postgres from 'postgres';
 import { authConfigFromProject } from './auth/config.ts';
 import { createAuthApp } from './auth/index.ts';
 import type { StackOptions } from './config.ts';
+import { createFunctionsService, DEFAULT_FUNCTIONS_CONFIG } from './functions/index.ts';
 import { type Gateway, type Service, type ServiceName, startGateway } from './gateway/index.ts';
 import { errorMessage } from './lib/errors.ts';
 import { createJwtService, type JwtService, loadSigningKeys } from './lib/jwt.ts';
@@ -178,6 +179,30 @@ export async function createStack(options: StackOptions = {}): Promise<Stack> {
       cleanups.push(() => service.close());
       services.realtime = service;
       realtime = service;
+    }
+
+    if (project.edge_runtime.enabled) {
+      const functions = await createFunctionsService({
+        supabaseDir,
+        project,
+        jwt,
+        env: {
+          apiUrl: gateway.url,
+          dbUrl: db.url,
+          keys,
+          jwtSecret,
+          publicJwks: jwt.jwks().keys as Record<string, unknown>[],
+        },
+        config: {
+          ...DEFAULT_FUNCTIONS_CONFIG,
+          // A cache: kept between runs, so npm: packages are downloaded once.
+          denoDir: ephemeral ? join(tmpdir(), 'watchroom-deno') : join(projectDir, '.watchroom', 'deno'),
+          ...options.functions,
+        },
+        logger: logger.child('functions'),
+      });
+      cleanups.push(() => functions.close());
+      services.functions = functions;
     }
 
     cleanups.splice(cleanups.indexOf(closeGateway), 1);

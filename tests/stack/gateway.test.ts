@@ -45,16 +45,13 @@ describe('gateway on a real stack', () => {
     expect(Array.isArray(data.users)).toBe(true);
   });
 
-  it('answers 501 JSON for services that are not in the stack yet, through supabase-js too', async () => {
+  it('routes /functions/v1 to the functions runtime: an unknown function is 404 Function not found', async () => {
     const supabase = supabaseClient('anon');
     const { error } = await supabase.functions.invoke('anything');
     expect(error?.name).toBe('FunctionsHttpError');
     const response = (error as { context?: Response } | null)?.context;
-    expect(response?.status).toBe(501);
-    expect(await response?.json()).toMatchObject({
-      code: 'not_implemented',
-      message: expect.stringContaining('/functions/v1'),
-    });
+    expect(response?.status).toBe(404);
+    expect(await response?.text()).toBe('Function not found');
   });
 
   it('hands WebSocket upgrades under /realtime/v1 to Realtime, and refuses other paths', async () => {

@@ -40,6 +40,8 @@ export async function start(ctx: CommandContext): Promise<number> {
     projectDir: ctx.projectDir,
     env: ctx.env,
     logger: ctx.logger,
+    // Edit a function and the next request runs the new code, as with `supabase functions serve`.
+    functions: { ...envOptions.functions, watch: true },
   });
   if (received) {
     await stack.stop();

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { errorMessage, isWatchroomError } from '../lib/errors.ts';
 import { createLogger } from '../lib/logger.ts';
 import { type CommandContext, dbReset, start, status, stop } from './commands.ts';
+import { functionsCheck } from './functions-check.ts';
 import { genTypes } from './gen-types.ts';
 
 const USAGE = `Usage: watchroom <command> [--workdir <dir>] [--debug]
@@ -15,9 +16,11 @@ Commands:
   db reset   Drop the database and re-apply bootstrap, migrations and seed
   gen types  Print the TypeScript Database type of the schema (--schema s, repeatable;
              default: [api] schemas), as \`supabase gen types typescript --local\` does
+  functions check
+             Type-check every edge function with Deno (deno check)
 
 Environment: DATABASE_URL, WATCHROOM_API_PORT, WATCHROOM_DB_PORT, WATCHROOM_DATA_DIR,
-             WATCHROOM_JWT_SECRET, WATCHROOM_ENFORCE_APIKEY`;
+             WATCHROOM_JWT_SECRET, WATCHROOM_ENFORCE_APIKEY, WATCHROOM_REALTIME_<LIMIT>`;
 
 /** Like the supabase CLI: the nearest directory upwards that holds supabase/config.toml. */
 function findProjectDir(from: string): string {
@@ -59,6 +62,8 @@ export async function main(argv: string[]): Promise<number> {
       return stop(ctx);
     case 'db reset':
       return dbReset(ctx);
+    case 'functions check':
+      return functionsCheck(ctx);
     case 'gen types':
     case 'gen types typescript':
       return genTypes(

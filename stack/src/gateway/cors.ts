@@ -24,6 +24,18 @@ export function preflightResponse(request: Request): Response {
   });
 }
 
+/**
+ * A function's answer to a preflight that set no CORS headers of its own gets the preflight
+ * headers the local gateway would have sent (functions-cli.md §5.7); its status is kept, so a
+ * function that refuses OPTIONS still fails in browsers as it would on Supabase.
+ */
+export function withPreflightHeaders(request: Request, response: Response): Response {
+  if (response.headers.has('access-control-allow-origin')) return response;
+  const headers = new Headers(response.headers);
+  for (const [name, value] of preflightResponse(request).headers) headers.set(name, value);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
 /** Adds CORS headers to a backend response unless the backend set its own. */
 export function withCorsHeaders(request: Request, response: Response): Response {
   if (response.headers.has('access-control-allow-origin')) return response;

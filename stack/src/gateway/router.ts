@@ -1,5 +1,5 @@
 import { type ApiKeys, apiKeyOf, checkApiKey, rewriteAuthorization } from './api-keys.ts';
-import { preflightResponse, withCorsHeaders } from './cors.ts';
+import { preflightResponse, withCorsHeaders, withPreflightHeaders } from './cors.ts';
 
 /** A backend mounted under a path prefix; it sees paths without the prefix, like behind Kong. */
 export interface Service {
@@ -96,7 +96,12 @@ export function createGatewayHandler(options: GatewayOptions) {
       ...(hasBody ? { duplex: 'half' } : {}),
     } as RequestInit);
     try {
-      return withCorsHeaders(request, await service.fetch(forwarded));
+      const response = await service.fetch(forwarded);
+      // Preflights reach functions, as on Supabase; the CORS headers they forget are added here.
+      if (route.service === 'functions' && request.method === 'OPTIONS') {
+        return withPreflightHeaders(request, response);
+      }
+      return withCorsHeaders(request, response);
     } catch (error) {
       options.onError?.(error, route.service);
       return withCorsHeaders(
