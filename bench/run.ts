@@ -8,6 +8,7 @@ const BENCHMARKS: [file: string, ...args: string[]][] = [
   ['realtime-changes.ts', 'changes'],
   ['realtime-changes.ts', 'db-broadcast'],
   ['realtime-connections.ts'],
+  ['functions.ts'],
 ];
 
 for (const [file, ...args] of BENCHMARKS) {
