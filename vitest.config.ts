@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two projects: `unit` (beside the code; those needing Postgres start their own) and `e2e`
- * (real clients against one shared stack started by the global setup).
+ * Three projects: `unit` (beside the code; those needing Postgres start their own), `e2e`
+ * (real clients against one shared stack of the generic fixture project) and `product`
+ * (Watchroom's own backend in supabase/, on a stack of its own).
  */
 export default defineConfig({
   test: {
@@ -17,7 +18,16 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'e2e', include: ['tests/**/*.test.ts'], globalSetup: ['tests/setup/global.ts'] },
+        test: {
+          name: 'e2e',
+          include: ['tests/**/*.test.ts'],
+          exclude: ['tests/product/**'],
+          globalSetup: ['tests/setup/global.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'product', include: ['tests/product/**/*.test.ts'], globalSetup: ['tests/setup/product.ts'] },
       },
     ],
   },
