@@ -27,7 +27,11 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'product', include: ['tests/product/**/*.test.ts'], globalSetup: ['tests/setup/product.ts'] },
+        test: {
+          name: 'product',
+          include: ['tests/product/**/*.test.ts'],
+          globalSetup: ['tests/setup/product.ts'],
+        },
       },
     ],
   },

@@ -599,12 +599,10 @@ const CASES: Record<string, Case[]> = {
       name: 'share, and read only your own shares',
       prepare: hostContent,
       run: async (c, ctx) => {
-        const insert = await c
-          .from('content_shares')
-          .insert({
-            content_id: ctx.target.content,
-            ...(ctx.actor === 'service_role' ? { user_id: w.users.member.id } : {}),
-          });
+        const insert = await c.from('content_shares').insert({
+          content_id: ctx.target.content,
+          ...(ctx.actor === 'service_role' ? { user_id: w.users.member.id } : {}),
+        });
         if (insert.error) return insert;
         return c
           .from('content_shares')
