@@ -9,6 +9,7 @@ const BENCHMARKS: [file: string, ...args: string[]][] = [
   ['realtime-changes.ts', 'db-broadcast'],
   ['realtime-connections.ts'],
   ['functions.ts'],
+  ['sync-control.ts'],
 ];
 
 for (const [file, ...args] of BENCHMARKS) {
