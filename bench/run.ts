@@ -10,6 +10,7 @@ const BENCHMARKS: [file: string, ...args: string[]][] = [
   ['realtime-connections.ts'],
   ['functions.ts'],
   ['sync-control.ts'],
+  ['sync-accuracy.ts'],
 ];
 
 for (const [file, ...args] of BENCHMARKS) {

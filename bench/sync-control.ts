@@ -8,11 +8,10 @@
  *
  * Run: npm run bench:sync   (env ROUNDS default 300, MEMBERS default 19)
  */
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus } from 'node:os';
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
 import ws from 'ws';
+import { productStack } from './product-stack.ts';
 import { socketIoMember } from './room-clients.ts';
 import { spawnReady } from './spawn.ts';
 import { percentile } from './stats.ts';
@@ -22,24 +21,11 @@ const MEMBERS = Number(process.env.MEMBERS ?? 19);
 const WAIT_MS = 5_000;
 const step = (what: string) => process.stderr.write(`sync-control: ${what}\n`);
 
-// The product's backend as it is, with the control rate limit lifted (one host sends every
-// control of the run) through the functions' .env, as a deployment would set it.
-const projectDir = await mkdtemp(join(tmpdir(), 'watchroom-bench-sync-'));
-await cp(new URL('../supabase', import.meta.url).pathname, join(projectDir, 'supabase'), { recursive: true });
-await writeFile(join(projectDir, 'supabase', 'functions', '.env'), 'WATCHROOM_CONTROL_RATE=1000000/1s\n');
-
-const stack = await spawnReady<{ apiUrl: string; anonKey: string }>(
-  new URL('./stack-process.ts', import.meta.url),
-  [
-    JSON.stringify({
-      projectDir,
-      functions: { denoDir: join(tmpdir(), 'watchroom-deno') },
-      realtime: { maxEventsPerSecond: 1_000_000, maxJoinsPerSecond: 100_000, maxConcurrentUsers: 100_000 },
-    }),
-  ],
-);
+const stack = await productStack({
+  realtime: { maxEventsPerSecond: 1_000_000, maxJoinsPerSecond: 100_000, maxConcurrentUsers: 100_000 },
+});
 const socketIo = await spawnReady<{ url: string }>(new URL('./socketio-server.ts', import.meta.url));
-const { apiUrl, anonKey } = stack.ready;
+const { apiUrl, anonKey } = stack;
 step('stack ready');
 
 interface Member {
@@ -245,7 +231,6 @@ for (const member of [host, ...members]) {
 for (const m of [...socketIoMembers, socketIoHost]) await m.close();
 await socketIo.stop();
 await stack.stop();
-await rm(projectDir, { recursive: true, force: true });
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const f = (n: number) => n.toFixed(2);
