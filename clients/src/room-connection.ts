@@ -11,9 +11,11 @@ import { CommentStore } from './comments.ts';
 import { Emitter } from './emitter.ts';
 import { fromPostgrest, WatchroomError } from './errors.ts';
 import type { Call } from './functions.ts';
+import { RoomMembers } from './room-members.ts';
 import { RoomPresence, TypingTracker } from './room-presence.ts';
 import { SyncEngine, stateFromRoomRow } from './sync-engine.ts';
 import type { DriftPolicy } from './sync-math.ts';
+import { throttle } from './throttle.ts';
 import type {
   Comment,
   CommentItem,
@@ -77,8 +79,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
   readonly #presence: RoomPresence;
   readonly #typing: TypingTracker;
   #room: Room | undefined;
-  #members = new Map<string, Member>();
-  #reads = new Map<string, string | null>();
+  readonly #members: RoomMembers;
   #channel: RealtimeChannel | undefined;
   #status: ConnectionStatus = 'connecting';
   #everConnected = false;
@@ -86,8 +87,9 @@ export class RoomConnection extends Emitter<RoomEvents> {
   #rejoinAttempt = 0;
   #rejoinTimer: ReturnType<typeof setTimeout> | undefined;
   #presenceTimer: ReturnType<typeof setInterval> | undefined;
-  #trackTimer: ReturnType<typeof setTimeout> | undefined;
-  #lastTrack = 0;
+  // Realtime limits presence messages per client (and closes the channel past it), and a seeking
+  // video flips between buffering and ready many times a second: at most one a second, latest wins.
+  readonly #track = throttle(() => this.#trackNow(), PRESENCE_EVERY_MS);
 
   constructor(deps: Deps) {
     super();
@@ -102,6 +104,19 @@ export class RoomConnection extends Emitter<RoomEvents> {
       ...(deps.options.policy ? { policy: deps.options.policy } : {}),
       ...(deps.options.tickMs ? { tickMs: deps.options.tickMs } : {}),
       ...(deps.options.heartbeatMs !== undefined ? { heartbeatMs: deps.options.heartbeatMs } : {}),
+    });
+    this.#members = new RoomMembers({
+      supabase: deps.supabase,
+      call: deps.call,
+      roomId: deps.roomId,
+      userId: deps.userId,
+      onMembers: (members) => {
+        this.#presence.setRoles(members);
+        this.emit('members', this.members());
+        this.comments.refreshNames();
+      },
+      onReads: (reads) => this.emit('reads', reads),
+      onRemoved: (reason) => this.emit('removed', { reason }),
     });
     this.sync.on('state', (state) => this.emit('playback', state));
     this.sync.on('syncState', () => void this.#track().catch(() => undefined));
@@ -145,7 +160,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
     );
   }
   members(): readonly Member[] {
-    return [...this.#members.values()];
+    return this.#members.list();
   }
   presence(): readonly PresenceMember[] {
     return this.#presence.list();
@@ -155,14 +170,13 @@ export class RoomConnection extends Emitter<RoomEvents> {
   }
   /** Who has read up to (at least) this comment, by their read positions. */
   readBy(comment: Pick<Comment, 'created_at'>): string[] {
-    const at = Date.parse(comment.created_at);
-    return [...this.#reads].filter(([, readAt]) => readAt && Date.parse(readAt) >= at).map(([id]) => id);
+    return this.#members.readBy(comment.created_at);
   }
 
   /** Loads the room, joins the channel and starts the clock; rejects when this user may not. */
   async open(): Promise<void> {
     await this.#loadRoom();
-    await this.#loadMembers();
+    await this.#members.load();
     await Promise.all([this.#subscribe(), this.comments.load(), this.clock.start()]);
     // Position and sync state in presence, refreshed as heartbeats are.
     this.#presenceTimer = setInterval(
@@ -212,7 +226,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
     this.#closing = true;
     clearTimeout(this.#rejoinTimer);
     clearInterval(this.#presenceTimer);
-    clearTimeout(this.#trackTimer);
+    this.#track.cancel();
     this.sync.detach();
     this.clock.stop();
     this.#typing.stop();
@@ -252,47 +266,6 @@ export class RoomConnection extends Emitter<RoomEvents> {
     if (room.status === 'ended') this.emit('removed', { reason: 'ended' });
   }
 
-  async #loadMembers(): Promise<void> {
-    const { members } = await this.#d.call<{ members: Member[] }>(`rooms/${this.roomId}`);
-    this.#members = new Map(members.map((m) => [m.user_id, { ...m, room_id: this.roomId } as Member]));
-    const { data } = await this.#d.supabase
-      .from('room_members')
-      .select('user_id, last_read_at')
-      .eq('room_id', this.roomId);
-    for (const row of (data ?? []) as { user_id: string; last_read_at: string | null }[])
-      this.#reads.set(row.user_id, row.last_read_at);
-    this.#presence.setRoles(this.#members);
-    this.emit('members', this.members());
-    this.emit('reads', this.#reads);
-  }
-
-  async #onMember(operation: string, row: Membership | null, old: Membership | null): Promise<void> {
-    const userId = row?.user_id ?? old?.user_id;
-    if (!userId) return;
-    if (operation === 'DELETE' || row?.banned) {
-      this.#members.delete(userId);
-      if (userId === this.#d.userId) this.emit('removed', { reason: row?.banned ? 'banned' : 'kicked' });
-    } else if (row) {
-      const held = this.#members.get(userId);
-      type Profile = Pick<Member, 'display_name' | 'avatar_url' | 'status'>;
-      let profile: Profile | undefined = held
-        ? { display_name: held.display_name, avatar_url: held.avatar_url, status: held.status }
-        : undefined;
-      if (!profile) {
-        const { data } = await this.#d.supabase
-          .from('profiles')
-          .select('display_name, avatar_url, status')
-          .eq('id', userId)
-          .maybeSingle();
-        profile = (data as Profile | null) ?? { display_name: null, avatar_url: null, status: 'online' };
-      }
-      this.#members.set(userId, { ...row, ...profile } as Member);
-    }
-    this.#presence.setRoles(this.#members);
-    this.emit('members', this.members());
-    this.comments.refreshNames();
-  }
-
   #subscribe(): Promise<void> {
     const supabase = this.#d.supabase;
     const channel = supabase.channel(`room:${this.roomId}`, {
@@ -329,7 +302,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
           record: Membership | null;
           old_record: Membership | null;
         };
-        void this.#onMember(p.operation, p.record, p.old_record);
+        void this.#members.changed(p.operation, p.record, p.old_record);
       })
       .on('broadcast', { event: 'counters' }, (m) => {
         const p = payloadOf(m) as { member_count: number; max_members: number };
@@ -359,13 +332,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
       .on(
         'postgres_changes',
         { event: 'UPDATE', schema: 'public', table: 'room_members', filter: `room_id=eq.${this.roomId}` },
-        (c) => {
-          const row = c.new as Membership;
-          if (this.#reads.get(row.user_id) !== row.last_read_at) {
-            this.#reads.set(row.user_id, row.last_read_at);
-            this.emit('reads', this.#reads);
-          }
-        },
+        (c) => this.#members.read(c.new as Membership),
       )
       .on('presence', { event: 'sync' }, () => this.#presence.sync(channel.presenceState()));
 
@@ -419,7 +386,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
   async #catchUp(): Promise<void> {
     try {
       await this.#loadRoom();
-      await this.#loadMembers();
+      await this.#members.load();
       await this.sync.resync();
       const comments = await this.comments.catchUp();
       this.emit('resynced', { comments });
@@ -429,24 +396,6 @@ export class RoomConnection extends Emitter<RoomEvents> {
         error instanceof WatchroomError ? error : new WatchroomError('resync_failed', String(error)),
       );
     }
-  }
-
-  /**
-   * Presence updates, at most one per PRESENCE_EVERY_MS: Realtime limits presence messages per
-   * client (and closes the channel past it), and a seeking video flips between buffering and
-   * ready many times a second. A change inside the interval goes out at its end, coalesced.
-   */
-  #track(): Promise<void> {
-    const wait = this.#lastTrack + PRESENCE_EVERY_MS - Date.now();
-    if (wait <= 0) {
-      this.#lastTrack = Date.now();
-      return this.#trackNow();
-    }
-    this.#trackTimer ??= setTimeout(() => {
-      this.#trackTimer = undefined;
-      void this.#track().catch(() => undefined);
-    }, wait);
-    return Promise.resolve();
   }
 
   async #trackNow(): Promise<void> {
