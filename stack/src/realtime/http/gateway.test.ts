@@ -14,7 +14,7 @@ describe('behind the gateway', () => {
     const client = { remoteAddress: '127.0.0.1', protocol: 'http' } as const;
     const send = (path: string, body: string, headers: Record<string, string>) =>
       gateway(
-        new Request(`http://localhost:54321/realtime/v1${path}`, {
+        new Request(`http://gateway.test/realtime/v1${path}`, {
           method: 'POST',
           headers: { origin: 'http://app.test', 'content-type': 'application/json', ...headers },
           body,

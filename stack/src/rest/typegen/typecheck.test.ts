@@ -25,7 +25,7 @@ function assertType<T extends true>(): T | undefined {
   return undefined;
 }
 
-const supabase = createClient<Database>('http://127.0.0.1:54321', 'anon-key');
+const supabase = createClient<Database>('http://typecheck.invalid', 'anon-key');
 
 export async function usage() {
   const { data: posts } = await supabase.from('posts').select('id, author:authors(name)');
