@@ -9,8 +9,8 @@
  * Run: npm run bench:sync   (env ROUNDS default 300, MEMBERS default 19)
  */
 import { cpus } from 'node:os';
-import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
-import ws from 'ws';
+import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
+import { namedUser } from '../tests/helpers/named-user.ts';
 import { productStack } from './product-stack.ts';
 import { socketIoMember } from './room-clients.ts';
 import { spawnReady } from './spawn.ts';
@@ -34,18 +34,7 @@ interface Member {
   readonly token: string;
 }
 
-async function signUp(i: number): Promise<Member> {
-  const client = createClient(apiUrl, anonKey, {
-    auth: { persistSession: false, autoRefreshToken: false },
-    realtime: { transport: ws as never },
-  });
-  const { data, error } = await client.auth.signUp({
-    email: `bench-${i}-${Date.now()}@example.com`,
-    password: 'bench-password',
-  });
-  if (error || !data.session || !data.user) throw error ?? new Error('no session');
-  return { id: data.user.id, client, token: data.session.access_token };
-}
+const signUp = (i: number): Promise<Member> => namedUser(apiUrl, anonKey, `bench-${i}`);
 
 async function invoke<T>(who: Member, path: string, body: Record<string, unknown>): Promise<T> {
   const { data, error } = await who.client.functions.invoke(path, { body });

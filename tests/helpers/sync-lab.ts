@@ -6,9 +6,7 @@
  * arrives, no clock, no compensation) as a baseline. Positions are read at one real instant,
  * which is what "in sync" means to people in different places watching together.
  */
-import { randomUUID } from 'node:crypto';
-import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
-import WebSocket from 'ws';
+import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
 import {
   createWatchroom,
   expectedPosition,
@@ -16,6 +14,7 @@ import {
   type RoomHandle,
   SimulatedPlayer,
 } from '../../clients/src/index.ts';
+import { namedUser } from './named-user.ts';
 import { delayedFetch, delayedTransport, seededRandom, uniform } from './network.ts';
 
 export interface LabOptions {
@@ -44,31 +43,10 @@ export interface NaivePlayer {
   readonly client: SupabaseClient;
 }
 
-async function signedIn(
-  apiUrl: string,
-  anonKey: string,
-  name: string,
-  transport: typeof WebSocket,
-  fetchImpl?: typeof fetch,
-) {
-  const client = createClient(apiUrl, anonKey, {
-    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-    realtime: { transport: transport as never },
-    ...(fetchImpl ? { global: { fetch: fetchImpl } } : {}),
-  });
-  const { data, error } = await client.auth.signUp({
-    email: `${name}-${randomUUID().slice(0, 12)}@example.com`,
-    password: 'sync-lab-password',
-  });
-  if (error || !data.session) throw error ?? new Error('no session');
-  await client.from('profiles').update({ display_name: name }).eq('id', data.session.user.id);
-  return client;
-}
-
 export async function createLab(options: LabOptions) {
   const random = seededRandom(options.seed ?? 2);
   const [lo, hi] = options.jitterMs;
-  const hostClient = await signedIn(options.apiUrl, options.anonKey, 'host', WebSocket);
+  const { client: hostClient } = await namedUser(options.apiUrl, options.anonKey, 'host');
   const host = createWatchroom(hostClient, { connect: { heartbeatMs: 0 } });
   const { room, invite_code } = await host.rooms.create({
     name: 'Sync lab',
@@ -81,13 +59,10 @@ export async function createLab(options: LabOptions) {
   for (let i = 0; i < options.players; i++) {
     const jitter = uniform(seededRandom(Math.floor(random() * 2 ** 32)), lo, hi);
     const skewMs = (random() * 2 - 1) * options.skewMs;
-    const client = await signedIn(
-      options.apiUrl,
-      options.anonKey,
-      `player-${i}`,
-      delayedTransport(jitter),
-      delayedFetch(jitter),
-    );
+    const { client } = await namedUser(options.apiUrl, options.anonKey, `player-${i}`, {
+      transport: delayedTransport(jitter),
+      fetch: delayedFetch(jitter),
+    });
     const wr = createWatchroom(client, { connect: { clock: { now: () => Date.now() + skewMs } } });
     await wr.rooms.join(invite_code);
     const connection = await wr.connect(room.id);
@@ -99,7 +74,9 @@ export async function createLab(options: LabOptions) {
   const naive: NaivePlayer[] = [];
   for (let i = 0; i < (options.naive ?? 0); i++) {
     const jitter = uniform(seededRandom(Math.floor(random() * 2 ** 32)), lo, hi);
-    const client = await signedIn(options.apiUrl, options.anonKey, `naive-${i}`, delayedTransport(jitter));
+    const { client } = await namedUser(options.apiUrl, options.anonKey, `naive-${i}`, {
+      transport: delayedTransport(jitter),
+    });
     await createWatchroom(client).rooms.join(invite_code);
     const player = new SimulatedPlayer();
     const { data } = await client.auth.getSession();

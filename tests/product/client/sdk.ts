@@ -1,6 +1,4 @@
 /** SDK instances for the product suites: a Watchroom on each signed-up user's own client. */
-import { randomUUID } from 'node:crypto';
-import { createClient } from '@supabase/supabase-js';
 import { afterEach } from 'vitest';
 import WebSocket from 'ws';
 import {
@@ -11,6 +9,7 @@ import {
   type RoomHandle,
   type Watchroom,
 } from '../../../clients/src/index.ts';
+import { namedUser } from '../../helpers/named-user.ts';
 import { stack, type User } from '../world.ts';
 
 export interface SdkUser extends User {
@@ -25,23 +24,13 @@ export interface SdkUserOptions {
 
 /** A signed-up user with a display name, on a client of their own, with a Watchroom on it. */
 export async function sdkUser(name: string, options: SdkUserOptions = {}): Promise<SdkUser> {
-  const client = createClient(stack.apiUrl, stack.anonKey, {
-    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-    realtime: { transport: (options.transport ?? WebSocket) as never },
-  });
-  const { data, error } = await client.auth.signUp({
-    email: `${name}-${randomUUID().slice(0, 12)}@example.com`,
-    password: 'correct-horse-battery',
-  });
-  if (error || !data.session || !data.user) throw error ?? new Error('sign-up returned no session');
-  await client.from('profiles').update({ display_name: name }).eq('id', data.user.id);
-  return {
-    id: data.user.id,
-    client,
-    token: data.session.access_token,
+  const user = await namedUser(
+    stack.apiUrl,
+    stack.anonKey,
     name,
-    wr: createWatchroom(client, { connect: { heartbeatMs: 0, ...options.connect } }),
-  };
+    options.transport ? { transport: options.transport } : {},
+  );
+  return { ...user, wr: createWatchroom(user.client, { connect: { heartbeatMs: 0, ...options.connect } }) };
 }
 
 /** A WebSocket class with a switch: while `offline`, every connection attempt fails. */
