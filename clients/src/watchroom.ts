@@ -115,11 +115,8 @@ export function createWatchroom(supabase: SupabaseClient, options: WatchroomOpti
           if (shared.get(roomId) === created) shared.delete(roomId);
         });
       }
+      // Counted in the same microtask the open settles in: a linger timer cannot close it first.
       const entry = await pending;
-      if (entry.connection.status === 'closed') {
-        // Closed under us (it lingered out between our lookup and now): open afresh.
-        return this.connect(roomId, connectOptions);
-      }
       entry.holds++;
       clearTimeout(entry.linger);
       return handle(roomId, pending, entry);
